@@ -1,0 +1,164 @@
+"""Synthetic in-context segmentation episodes, generated from a seed."""
+from typing import List, Optional, Sequence
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+
+from diffseg.registry import DATASETS
+from .shapes_rendering import hsv_to_rgb, shape_mask, textured_background
+
+# Each class is a colour family with its own shape, so that a tiny model can
+# read it from a 1/4-resolution latent; the novel classes never appear in
+# training.
+BASE_CLASSES = (
+    ('red circle', 0, 'circle'),
+    ('yellow square', 55, 'square'),
+    ('green triangle', 115, 'triangle'),
+    ('cyan ring', 180, 'ring'),
+    ('blue cross', 230, 'cross'),
+    ('magenta ellipse', 300, 'ellipse'),
+)
+NOVEL_CLASSES = (
+    ('orange diamond', 28, 'diamond'),
+    ('teal hexagon', 150, 'hexagon'),
+    ('violet star', 265, 'star'),
+)
+ALL_CLASSES = BASE_CLASSES + NOVEL_CLASSES
+SPLITS = {
+    # split: (seed, class ids)
+    'train': (0, tuple(range(len(BASE_CLASSES)))),
+    'val': (1, tuple(range(len(BASE_CLASSES)))),
+    'novel': (2, tuple(range(len(BASE_CLASSES), len(ALL_CLASSES)))),
+}
+PROMPT_MODES = ('same', 'swap')
+
+
+@DATASETS.register_module()
+class ShapesInContextDataset(BaseDataset):
+    """In-context episodes on generated shapes images; no files needed.
+
+    Every image holds 2-4 objects of at least two classes on a textured
+    background, so only the prompt tells which objects are foreground. An
+    episode is a query image, a class present in it, K prompt images that show
+    the class (with masks of its instances), and the query mask of that class.
+
+    Args:
+        split: 'train', 'val' (same classes, other seed) or 'novel' (classes
+            never seen in training).
+        num_episodes: episodes in the split; episode ``i`` is always the same.
+        num_prompts: K, prompt (image, mask) pairs per episode.
+        img_size: side of the square images.
+        prompt_mode: 'same' (prompts show the query's target class) or 'swap'
+            (prompts show another class present in the query while the target
+            stays the same: a control that a prompt-following model fails).
+        seed_offset: added to the split's seed, for independent draws.
+    """
+
+    METAINFO = dict(classes=tuple(name for name, _, _ in ALL_CLASSES))
+
+    def __init__(self,
+                 split: str = 'train',
+                 num_episodes: int = 1000,
+                 num_prompts: int = 1,
+                 img_size: int = 64,
+                 prompt_mode: str = 'same',
+                 seed_offset: int = 0,
+                 pipeline: Sequence = (),
+                 **kwargs):
+        if split not in SPLITS:
+            raise ValueError(f'split {split!r} is unknown; expected one of '
+                             f'{sorted(SPLITS)}')
+        if prompt_mode not in PROMPT_MODES:
+            raise ValueError(f'prompt_mode {prompt_mode!r} is unknown; '
+                             f'expected one of {PROMPT_MODES}')
+        if num_prompts < 1:
+            raise ValueError(f'num_prompts must be >= 1, got {num_prompts}')
+        if img_size < 32:
+            raise ValueError(f'img_size must be >= 32, got {img_size}')
+        self.split = split
+        self.num_episodes = num_episodes
+        self.num_prompts = num_prompts
+        self.img_size = img_size
+        self.prompt_mode = prompt_mode
+        seed, self.class_ids = SPLITS[split]
+        self.seed = seed + seed_offset
+        super().__init__(pipeline=list(pipeline), serialize_data=False,
+                         **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        return [dict(episode_idx=i) for i in range(self.num_episodes)]
+
+    def prepare_data(self, idx: int):
+        return self.pipeline(self.generate_episode(idx))
+
+    # generation -------------------------------------------------------------
+    def generate_episode(self, idx: int) -> dict:
+        """Episode ``idx`` as a dict of numpy arrays (RGB, HWC, uint8)."""
+        query_rng = np.random.default_rng([self.seed, idx, 0])
+        img, labels = self.render_image(query_rng, min_classes=2)
+        present = [c for c in self.class_ids if (labels == c + 1).any()]
+        cls_id = int(query_rng.choice(present))
+        prompt_cls = cls_id
+        if self.prompt_mode == 'swap':
+            others = [c for c in present if c != cls_id]
+            swap_rng = np.random.default_rng([self.seed, idx, 1])
+            prompt_cls = int(swap_rng.choice(others))
+        prompt_imgs, prompt_masks = [], []
+        for k in range(self.num_prompts):
+            rng = np.random.default_rng([self.seed, idx, 2 + k, prompt_cls])
+            p_img, p_labels = self.render_image(rng, must_include=prompt_cls)
+            prompt_imgs.append(p_img)
+            prompt_masks.append((p_labels == prompt_cls + 1).astype(np.uint8))
+        shape = (self.img_size, self.img_size)
+        return dict(
+            img=img,
+            gt_seg_map=(labels == cls_id + 1).astype(np.uint8),
+            gt_objects=(labels > 0).astype(np.uint8),
+            prompt_imgs=prompt_imgs,
+            prompt_masks=prompt_masks,
+            cls_id=cls_id,
+            prompt_cls_ids=[prompt_cls] * self.num_prompts,
+            episode_idx=idx,
+            img_shape=shape,
+            ori_shape=shape,
+            img_path=f'shapes/{self.split}/{idx:06d}.png')
+
+    def render_image(self,
+                     rng: np.random.Generator,
+                     must_include: Optional[int] = None,
+                     min_classes: int = 1):
+        """Draw an image and its label map (0 = background, c + 1 = class c).
+
+        Every class drawn keeps at least 2% of the image visible after
+        occlusion, at least ``min_classes`` classes are visible, and
+        ``must_include`` (a class id) is among them.
+        """
+        size = self.img_size
+        scale = size / 64.0
+        min_pixels = int(0.02 * size * size)
+        for _ in range(100):
+            num_objects = int(rng.integers(2, 5))
+            classes = list(rng.choice(self.class_ids, size=num_objects))
+            if must_include is not None:
+                classes[0] = must_include
+            rng.shuffle(classes)
+            img = textured_background(rng, size)
+            labels = np.zeros((size, size), np.uint8)
+            for cls in classes:
+                _, hue, shape = ALL_CLASSES[cls]
+                radius = rng.uniform(7, 13) * scale
+                center = rng.uniform(radius, size - radius, size=2)
+                mask = shape_mask(shape, size, center, radius,
+                                  rng.uniform(0, np.pi)).astype(bool)
+                colour = hsv_to_rgb(hue + rng.uniform(-6, 6),
+                                    rng.uniform(0.65, 1.0),
+                                    rng.uniform(0.65, 1.0))
+                img[mask] = colour + rng.normal(0, 6, size=(mask.sum(), 3))
+                labels[mask] = cls + 1
+            visible = [c for c in set(classes)
+                       if (labels == c + 1).sum() >= min_pixels]
+            if (len(visible) == len(set(classes))
+                    and len(visible) >= min_classes):
+                return np.clip(img, 0, 255).astype(np.uint8), labels
+        raise RuntimeError('could not place the objects of a shapes image '
+                           f'in 100 draws (img_size={size})')

@@ -1,0 +1,3 @@
+from .formatting import PackInContextInputs
+
+__all__ = ['PackInContextInputs']

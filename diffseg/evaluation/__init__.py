@@ -1,0 +1,3 @@
+from .metrics import InContextIoU
+
+__all__ = ['InContextIoU']

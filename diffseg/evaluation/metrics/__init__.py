@@ -1,0 +1,3 @@
+from .incontext_iou import InContextIoU
+
+__all__ = ['InContextIoU']

@@ -1,0 +1,3 @@
+from .incontext_data_preprocessor import InContextDataPreProcessor
+
+__all__ = ['InContextDataPreProcessor']

@@ -1,0 +1,92 @@
+"""Normalise, pad and batch in-context episodes."""
+from typing import Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseDataPreprocessor
+
+from diffseg.registry import MODELS
+
+
+@MODELS.register_module()
+class InContextDataPreProcessor(BaseDataPreprocessor):
+    """Turn packed episodes into model inputs.
+
+    Query images are normalised to [-1, 1] and padded bottom/right (with 0)
+    to a multiple of ``size_divisor``; their ground truth, when present, is
+    padded with ``seg_pad_val``. Prompts are resized to ``prompt_size`` when
+    given (bilinear for images, nearest for masks) and stacked with their mask
+    as a fourth channel (ignore pixels become 0).
+
+    Returns ``dict(inputs=dict(query=(B, 3, H, W), prompts=(B, K, 4, h, w)),
+    data_samples=[...])``.
+    """
+
+    def __init__(self,
+                 mean: float = 127.5,
+                 std: float = 127.5,
+                 size_divisor: int = 8,
+                 prompt_size: Optional[Tuple[int, int]] = None,
+                 seg_pad_val: int = 255,
+                 non_blocking: bool = False):
+        super().__init__(non_blocking)
+        self.mean, self.std = mean, std
+        self.size_divisor = size_divisor
+        self.prompt_size = tuple(prompt_size) if prompt_size else None
+        self.seg_pad_val = seg_pad_val
+
+    def normalize(self, img: torch.Tensor) -> torch.Tensor:
+        return (img.float() - self.mean) / self.std
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        images: Sequence[torch.Tensor] = data['inputs']
+        samples = data['data_samples']
+        if len(images) != len(samples):
+            raise ValueError(f'{len(images)} query images but {len(samples)} '
+                             'data samples')
+        query = self._pad_queries(images, samples)
+        prompts = self._stack_prompts(samples)
+        return dict(inputs=dict(query=query, prompts=prompts),
+                    data_samples=samples)
+
+    def _pad_queries(self, images, samples) -> torch.Tensor:
+        for i, img in enumerate(images):
+            if img.dim() != 3 or img.shape[0] != 3:
+                raise ValueError(f'query image {i} has shape '
+                                 f'{tuple(img.shape)}; expected (3, H, W) RGB')
+        div = self.size_divisor
+        height = max(img.shape[1] for img in images)
+        width = max(img.shape[2] for img in images)
+        height, width = -(-height // div) * div, -(-width // div) * div
+        batch = []
+        for img, sample in zip(images, samples):
+            pad_h, pad_w = height - img.shape[1], width - img.shape[2]
+            batch.append(F.pad(self.normalize(img), (0, pad_w, 0, pad_h)))
+            sample.set_metainfo(dict(pad_shape=(height, width),
+                                     padding_size=(0, pad_w, 0, pad_h)))
+            if 'gt_sem_seg' in sample:
+                gt = sample.gt_sem_seg.data
+                sample.gt_sem_seg.data = F.pad(gt, (0, pad_w, 0, pad_h),
+                                               value=self.seg_pad_val)
+        return torch.stack(batch)
+
+    def _stack_prompts(self, samples) -> torch.Tensor:
+        num = {s.prompt_imgs.shape[0] for s in samples}
+        if len(num) != 1:
+            raise ValueError('every episode of a batch needs the same number '
+                             f'of prompts; got {sorted(num)}')
+        batch = []
+        for sample in samples:
+            imgs = self.normalize(sample.prompt_imgs)
+            masks = (sample.prompt_masks == 1).float()[:, None]
+            if self.prompt_size and tuple(imgs.shape[-2:]) != self.prompt_size:
+                imgs = F.interpolate(imgs, self.prompt_size, mode='bilinear',
+                                     align_corners=False)
+                masks = F.interpolate(masks, self.prompt_size, mode='nearest')
+            batch.append(torch.cat([imgs, masks], dim=1))
+        sizes = {tuple(p.shape[-2:]) for p in batch}
+        if len(sizes) != 1:
+            raise ValueError(f'prompts of a batch have sizes {sorted(sizes)}; '
+                             'set prompt_size to resize them to one size')
+        return torch.stack(batch)

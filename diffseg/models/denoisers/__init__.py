@@ -1,0 +1,3 @@
+from .diffusers_unet import DiffusersUNet
+
+__all__ = ['DiffusersUNet']

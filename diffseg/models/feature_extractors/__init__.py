@@ -1,0 +1,1 @@
+"""UNet feature and attention extractors (FEATURE_EXTRACTORS)."""

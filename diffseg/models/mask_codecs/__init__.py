@@ -1,0 +1,3 @@
+from .pseudo_mask_codec import PseudoMaskCodec
+
+__all__ = ['PseudoMaskCodec']

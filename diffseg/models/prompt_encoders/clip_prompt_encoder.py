@@ -1,0 +1,215 @@
+"""CLIP / Alpha-CLIP prompt encoder: (image, mask) prompts -> tokens + mask."""
+import os
+import os.path as osp
+from contextlib import nullcontext
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from safetensors import safe_open
+from torch import nn
+from transformers import CLIPVisionConfig, CLIPVisionModel
+
+from diffseg.registry import PROMPT_ENCODERS
+from .alpha_clip_embeddings import AlphaCLIPVisionEmbeddings
+
+# Optional file beside a pretrained CLIP holding the Alpha-CLIP alpha conv:
+# a (hidden, 1, p, p) tensor whose key ends with ALPHA_KEY_SUFFIX.
+ALPHA_WEIGHTS_NAME = 'alpha_embedding.safetensors'
+ALPHA_KEY_SUFFIX = 'patch_embedding_alpha.weight'
+PRE_MASKING_MODES = ('none', 'multiply', 'alpha')
+POST_MASK_MODES = ('any', 'nearest', 'area')
+
+
+def load_clip_vision(pretrained: str) -> CLIPVisionModel:
+    """Load the vision tower of a local CLIP saved with ``save_pretrained``.
+
+    ``CLIPVisionModel``, ``CLIPVisionModelWithProjection`` and ``CLIPModel``
+    directories all work (transformers takes the vision tower's weights).
+    """
+    if not osp.isfile(osp.join(pretrained, 'config.json')):
+        raise FileNotFoundError(
+            f'CLIP vision weights not found at {pretrained!r}: place a '
+            'transformers CLIP model saved with save_pretrained there '
+            '(config.json + model.safetensors), e.g. '
+            'openai/clip-vit-large-patch14; nothing is downloaded')
+    return CLIPVisionModel.from_pretrained(pretrained, local_files_only=True)
+
+
+def find_alpha_weight(pretrained: str):
+    """The alpha conv weight stored in ``pretrained``, or None.
+
+    Looks in ``ALPHA_WEIGHTS_NAME`` first, then in the model's own safetensors
+    files (a state dict that already carries
+    ``embeddings.patch_embedding_alpha.weight``).
+    """
+    names = sorted(n for n in os.listdir(pretrained)
+                   if n.endswith('.safetensors') and n != ALPHA_WEIGHTS_NAME)
+    for name in [ALPHA_WEIGHTS_NAME] + names:
+        path = osp.join(pretrained, name)
+        if not osp.isfile(path):
+            continue
+        with safe_open(path, framework='pt') as f:
+            for key in f.keys():
+                if key.endswith(ALPHA_KEY_SUFFIX):
+                    return f.get_tensor(key)
+    return None
+
+
+@PROMPT_ENCODERS.register_module()
+class CLIPPromptEncoder(BaseModule):
+    """Encode K (image, mask) prompts with a CLIP ViT into cross-attn tokens.
+
+    Args:
+        pretrained: local directory of a transformers CLIP (vision) model.
+        vision_config: ``CLIPVisionConfig`` kwargs for a random-init model.
+            Exactly one of ``pretrained`` and ``vision_config`` is given.
+        pre_masking: how the mask enters CLIP: 'none' (ignored), 'multiply'
+            (background RGB set to 0) or 'alpha' (Alpha-CLIP alpha channel,
+            ``(mask - 0.5) / 0.26``).
+        post_masking: return a token mask (True = keep) for cross-attention.
+        out_dim: width of a trainable ``nn.Linear`` on the tokens (None: none).
+        image_size: side CLIP runs at; prompts are resized to it (None: as is).
+        use_cls_token: keep the CLS token (first token of each prompt).
+        freeze: freeze CLIP and keep it in eval mode (the projection trains).
+        post_mask_mode: a patch is kept if 'any' of its pixels is foreground,
+            if its top-left pixel is ('nearest', the reference code) or if
+            >= 50% of it is ('area').
+    """
+
+    def __init__(self,
+                 pretrained: str | None = None,
+                 vision_config: dict | None = None,
+                 pre_masking: str = 'alpha',
+                 post_masking: bool = True,
+                 out_dim: int | None = None,
+                 image_size: int | None = None,
+                 use_cls_token: bool = False,
+                 freeze: bool = False,
+                 post_mask_mode: str = 'any',
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        if (pretrained is None) == (vision_config is None):
+            raise ValueError(
+                'CLIPPromptEncoder needs exactly one of `pretrained` (a local '
+                'CLIP directory) and `vision_config` (CLIPVisionConfig kwargs '
+                f'for a random init); got pretrained={pretrained!r}, '
+                f'vision_config={vision_config!r}')
+        if pre_masking not in PRE_MASKING_MODES:
+            raise ValueError(f'pre_masking={pre_masking!r}; expected one of '
+                             f'{PRE_MASKING_MODES}')
+        if post_mask_mode not in POST_MASK_MODES:
+            raise ValueError(f'post_mask_mode={post_mask_mode!r}; expected '
+                             f'one of {POST_MASK_MODES}')
+        self.pre_masking = pre_masking
+        self.post_masking = post_masking
+        self.post_mask_mode = post_mask_mode
+        self.image_size = image_size
+        self.use_cls_token = use_cls_token
+        self.freeze = freeze
+
+        if pretrained is not None:
+            self.clip = load_clip_vision(pretrained)
+        else:
+            self.clip = CLIPVisionModel(CLIPVisionConfig(**vision_config))
+        if pre_masking == 'alpha':
+            self._swap_in_alpha_embeddings(pretrained)
+        # mmengine's init_weights must not re-initialise the (pretrained) CLIP
+        self.clip.is_init = True
+        hidden = self.clip.config.hidden_size
+        self.proj = nn.Identity() if out_dim is None else nn.Linear(
+            hidden, out_dim)
+        if freeze:
+            self.clip.requires_grad_(False)
+            self.clip.eval()
+
+    def _swap_in_alpha_embeddings(self, pretrained):
+        """Replace ``clip.embeddings`` by Alpha-CLIP ones, keeping weights."""
+        old = self.clip.embeddings
+        emb = AlphaCLIPVisionEmbeddings(self.clip.config).to(
+            old.patch_embedding.weight)
+        alpha = None if pretrained is None else find_alpha_weight(pretrained)
+        state = old.state_dict()
+        state['patch_embedding_alpha.weight'] = (
+            emb.patch_embedding_alpha.weight if alpha is None else alpha)
+        emb.load_state_dict(state)
+        self.clip.embeddings = emb
+
+    @property
+    def num_tokens_per_prompt(self) -> int:
+        """Tokens per prompt at ``image_size`` (the CLIP config's if None)."""
+        side = self.image_size or self.clip.config.image_size
+        return (side // self.clip.config.patch_size)**2 + int(
+            self.use_cls_token)
+
+    @property
+    def out_channels(self) -> int:
+        """Width D of the returned tokens."""
+        if isinstance(self.proj, nn.Linear):
+            return self.proj.out_features
+        return self.clip.config.hidden_size
+
+    def train(self, mode: bool = True):
+        """Set train mode; a frozen CLIP always stays in eval mode."""
+        super().train(mode)
+        if self.freeze:
+            self.clip.eval()
+        return self
+
+    def forward(self, prompts: torch.Tensor):
+        """Encode prompts (B, K, 4, h, w): RGB in [-1, 1] + mask in {0, 1}.
+
+        Returns tokens (B, K*N, D) and the token mask (B, K*N) bool (True =
+        keep), or None when ``post_masking`` is False.
+        """
+        if prompts.dim() != 5 or prompts.shape[2] != 4:
+            raise ValueError(
+                f'prompts has shape {tuple(prompts.shape)}; expected '
+                '(B, K, 4, h, w): RGB in [-1, 1] plus a mask channel')
+        b, k, _, h, w = prompts.shape
+        images = prompts.flatten(0, 1)
+        rgb, mask = images[:, :3], images[:, 3:]
+        size = (h, w) if self.image_size is None else (self.image_size, ) * 2
+        clip_mask = mask
+        if size != (h, w):
+            rgb = F.interpolate(rgb, size, mode='bilinear',
+                                align_corners=False)
+            clip_mask = F.interpolate(mask, size, mode='nearest')
+        if self.pre_masking == 'multiply':
+            rgb = rgb * clip_mask
+        elif self.pre_masking == 'alpha':
+            rgb = torch.cat([rgb, (clip_mask - 0.5) / 0.26], dim=1)
+
+        interpolate = size != (self.clip.config.image_size, ) * 2
+        with torch.no_grad() if self.freeze else nullcontext():
+            tokens = self.clip(pixel_values=rgb,
+                               interpolate_pos_encoding=interpolate
+                               ).last_hidden_state
+        if not self.use_cls_token:
+            tokens = tokens[:, 1:]
+        tokens = self.proj(tokens)
+        tokens = tokens.reshape(b, -1, tokens.shape[-1])
+        if not self.post_masking:
+            return tokens, None
+        patch = self.clip.config.patch_size
+        grid = (size[0] // patch, size[1] // patch)
+        return tokens, self.token_mask(mask, grid).reshape(b, -1)
+
+    def token_mask(self, mask: torch.Tensor, grid) -> torch.Tensor:
+        """Per-patch keep mask (B*K, N) bool from masks (B*K, 1, h, w).
+
+        Pooled from the full-resolution mask. A prompt with no kept patch
+        keeps all its patches: with the -10000 bias its attention would be
+        uniform anyway, and fully masked rows give NaN in some kernels.
+        """
+        if self.post_mask_mode == 'any':
+            keep = F.adaptive_max_pool2d(mask, grid) > 0.5
+        elif self.post_mask_mode == 'area':
+            keep = F.adaptive_avg_pool2d(mask, grid) >= 0.5
+        else:
+            keep = F.interpolate(mask, grid, mode='nearest') > 0.5
+        keep = keep.flatten(1)
+        keep = keep | ~keep.any(dim=1, keepdim=True)
+        if self.use_cls_token:
+            keep = torch.cat([keep.new_ones(len(keep), 1), keep], dim=1)
+        return keep

@@ -1,0 +1,3 @@
+from .one_step_sampler import OneStepSampler
+
+__all__ = ['OneStepSampler']

@@ -1,0 +1,3 @@
+from .one_step_ldis import OneStepLDIS
+
+__all__ = ['OneStepLDIS']

@@ -1,0 +1,3 @@
+from .incontext_data_sample import InContextDataSample
+
+__all__ = ['InContextDataSample']

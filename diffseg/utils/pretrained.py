@@ -1,0 +1,26 @@
+"""Resolution of local pretrained directories (nothing is ever downloaded)."""
+import os.path as osp
+from typing import Optional
+
+
+def resolve_pretrained_dir(path: str, subfolder: Optional[str], what: str,
+                           example: str) -> str:
+    """Return the directory holding ``config.json`` for ``what``.
+
+    ``path`` is either that directory or a pipeline directory with
+    ``subfolder`` in it (diffusers layout: ``vae/``, ``unet/``).
+
+    Raises:
+        FileNotFoundError: naming the path, what to place there and an example.
+    """
+    candidates = [osp.join(path, subfolder)] if subfolder else []
+    candidates.append(path)
+    for candidate in candidates:
+        if osp.isfile(osp.join(candidate, 'config.json')):
+            return candidate
+    where = (f"'{osp.join(path, subfolder)}' or '{path}'"
+             if subfolder else f"'{path}'")
+    raise FileNotFoundError(
+        f'{what} weights not found: no config.json in {where}. Place a model '
+        f'saved with save_pretrained there (config.json + weights), e.g. '
+        f'{example}; diffseg never downloads weights.')

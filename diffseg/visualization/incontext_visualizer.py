@@ -1,0 +1,254 @@
+"""Panels of in-context episodes: prompts, prediction and ground truth."""
+import os
+import os.path as osp
+import uuid
+from typing import List, Optional, Sequence
+
+import cv2
+import numpy as np
+import torch
+from mmengine.dist import master_only
+from mmengine.structures import BaseDataElement
+from mmengine.visualization import Visualizer
+
+from diffseg.registry import VISUALIZERS
+
+MIN_TILE_HEIGHT = 128
+MASK_COLOUR = (0, 255, 0)  # RGB, blended over mask == 1
+IGNORE_COLOUR = (128, 128, 128)  # RGB, blended over mask == 255
+CONTOUR_COLOUR = (255, 255, 255)
+IGNORE_INDEX = 255
+LINE_HEIGHT = 16
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+FONT_SCALE = 0.4
+
+
+def _image_hwc(img, name: str) -> np.ndarray:
+    """(3, H, W) or (H, W, 3) uint8 RGB tensor or array -> (H, W, 3) array."""
+    if isinstance(img, torch.Tensor):
+        img = img.detach().cpu().numpy()
+    img = np.asarray(img)
+    if img.ndim != 3 or 3 not in (img.shape[0], img.shape[2]) or (
+            img.dtype != np.uint8):
+        raise ValueError(f'{name} has shape {img.shape} and dtype '
+                         f'{img.dtype}; expected (3, H, W) or (H, W, 3) '
+                         'uint8 RGB')
+    if img.shape[2] != 3:
+        img = img.transpose(1, 2, 0)
+    return np.ascontiguousarray(img)
+
+
+def _mask_hw(mask) -> np.ndarray:
+    """PixelData or tensor of (1, H, W) or (H, W) -> (H, W) int64 array."""
+    if isinstance(mask, BaseDataElement):
+        mask = mask.data
+    mask = torch.as_tensor(mask).detach().cpu().numpy().astype(np.int64)
+    return mask[0] if mask.ndim == 3 else mask
+
+
+def _resize(img: np.ndarray, mask: np.ndarray, height: int):
+    """Resize a tile to ``height``; nearest when upscaling (crisp pixels)."""
+    h, w = mask.shape
+    size = (max(1, round(w * height / h)), height)
+    interp = cv2.INTER_NEAREST if height >= h else cv2.INTER_AREA
+    img = cv2.resize(img, size, interpolation=interp)
+    mask = cv2.resize(mask.astype(np.uint8), size,
+                      interpolation=cv2.INTER_NEAREST)
+    return img, mask
+
+
+def _overlay(img: np.ndarray, mask: np.ndarray, alpha: float) -> np.ndarray:
+    """Blend MASK_COLOUR on mask == 1, IGNORE_COLOUR on 255; outline mask."""
+    out = img.astype(np.float32)
+    for value, colour in ((1, MASK_COLOUR), (IGNORE_INDEX, IGNORE_COLOUR)):
+        sel = mask == value
+        out[sel] = (1 - alpha) * out[sel] + alpha * np.float32(colour)
+    out = np.round(out).astype(np.uint8)
+    contours, _ = cv2.findContours((mask == 1).astype(np.uint8),
+                                   cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    cv2.drawContours(out, contours, -1, CONTOUR_COLOUR, 1)
+    return out
+
+
+def _caption(lines: Sequence[str], width: int, num_lines: int) -> np.ndarray:
+    """A black (num_lines * LINE_HEIGHT, width, 3) strip with white text."""
+    strip = np.zeros((num_lines * LINE_HEIGHT, width, 3), np.uint8)
+    for i, text in enumerate(lines):
+        scale = FONT_SCALE
+        text_width = cv2.getTextSize(text, FONT, scale, 1)[0][0]
+        if text_width > width - 4:  # shrink to fit the tile
+            scale *= (width - 4) / text_width
+        cv2.putText(strip, text, (2, (i + 1) * LINE_HEIGHT - 4), FONT, scale,
+                    (255, 255, 255), 1, cv2.LINE_AA)
+    return strip
+
+
+def _class_name(cls_id, class_names: Optional[Sequence[str]]):
+    if cls_id is None or class_names is None:
+        return None
+    cls_id = int(cls_id)
+    return class_names[cls_id] if 0 <= cls_id < len(class_names) else None
+
+
+def _iou_text(pred: np.ndarray, gt: np.ndarray) -> str:
+    valid = gt != IGNORE_INDEX
+    pred_fg, gt_fg = (pred == 1) & valid, (gt == 1) & valid
+    union = (pred_fg | gt_fg).sum()
+    if union == 0:
+        return 'IoU n/a'
+    return f'IoU {100 * (pred_fg & gt_fg).sum() / union:.1f}'
+
+
+def draw_incontext_panel(data_sample,
+                         query_img=None,
+                         alpha: float = 0.5,
+                         class_names: Optional[Sequence[str]] = None,
+                         draw_gt: bool = True,
+                         draw_pred: bool = True) -> np.ndarray:
+    """Draw one episode as a row of captioned tiles.
+
+    Tiles: each prompt image with its mask, the query with ``pred_sem_seg``
+    (caption with the IoU when the gt is there), the query with
+    ``gt_sem_seg``; the plain query when neither is drawn. Masks are blended in
+    MASK_COLOUR with weight ``alpha`` and outlined. All tiles are resized to
+    one height, at least MIN_TILE_HEIGHT; a query image of another size than
+    the masks (the pipeline resized it) is resized to the masks.
+
+    Args:
+        data_sample: InContextDataSample with prompts and pred and/or gt.
+        query_img: (3, H, W) or (H, W, 3) uint8 RGB query image (the sample
+            does not hold it: pass ``data_batch['inputs'][i]``).
+        class_names: names indexed by class id; the metainfo ``cls_name``
+            wins for the target class.
+
+    Returns:
+        (MIN_TILE_HEIGHT or more + caption, sum of tile widths, 3) uint8 RGB.
+    """
+    if query_img is None:
+        raise ValueError('draw_incontext_panel needs query_img, (3, H, W) or '
+                         '(H, W, 3) uint8 RGB (e.g. data_batch["inputs"][i]): '
+                         'a data sample does not hold the query image')
+    meta = data_sample.metainfo
+    cls_name = meta.get('cls_name') or _class_name(meta.get('cls_id'),
+                                                   class_names)
+    prompt_cls_ids = meta.get('prompt_cls_ids')
+
+    tiles = []  # (image, mask or None, caption lines)
+    for k in range(data_sample.prompt_imgs.shape[0]):
+        lines = [f'prompt {k + 1}']
+        if prompt_cls_ids is not None:
+            lines.append(_class_name(prompt_cls_ids[k], class_names))
+        tiles.append((_image_hwc(data_sample.prompt_imgs[k], f'prompt {k}'),
+                      _mask_hw(data_sample.prompt_masks[k]), lines))
+
+    query = _image_hwc(query_img, 'query_img')
+    pred = (_mask_hw(data_sample.pred_sem_seg)
+            if draw_pred and 'pred_sem_seg' in data_sample else None)
+    gt = (_mask_hw(data_sample.gt_sem_seg)
+          if draw_gt and 'gt_sem_seg' in data_sample else None)
+    if pred is not None and gt is not None and pred.shape != gt.shape:
+        raise ValueError(f'pred_sem_seg has shape {pred.shape} but gt_sem_seg '
+                         f'has shape {gt.shape}; expected the same (H, W)')
+    target_shape = next((m.shape for m in (pred, gt) if m is not None),
+                        query.shape[:2])
+    if query.shape[:2] != target_shape:
+        query = cv2.resize(query, target_shape[::-1],
+                           interpolation=cv2.INTER_LINEAR)
+    if pred is not None:
+        lines = ['prediction', cls_name]
+        if gt is not None:
+            lines.append(_iou_text(pred, gt))
+        tiles.append((query, pred, lines))
+    if gt is not None:
+        tiles.append((query, gt, ['ground truth', cls_name]))
+    if pred is None and gt is None:
+        tiles.append((query, None, ['query', cls_name]))
+
+    tiles = [(img, mask, [line for line in lines if line])
+             for img, mask, lines in tiles]
+    height = max([MIN_TILE_HEIGHT] + [img.shape[0] for img, _, _ in tiles])
+    num_lines = max(len(lines) for _, _, lines in tiles)
+    columns: List[np.ndarray] = []
+    for img, mask, lines in tiles:
+        if mask is None:
+            mask = np.zeros(img.shape[:2], np.int64)
+        img, mask = _resize(img, mask, height)
+        columns.append(np.concatenate(
+            [_caption(lines, img.shape[1], num_lines),
+             _overlay(img, mask, alpha)]))
+    return np.concatenate(columns, axis=1)
+
+
+def write_image(path: str, img: np.ndarray) -> None:
+    """Write (H, W, 3) uint8 RGB ``img`` to ``path`` atomically.
+
+    The image is encoded after the extension of ``path``, written to a
+    temporary file of the same folder and moved over ``path``, so a reader
+    never sees a half-written file.
+    """
+    ext = osp.splitext(path)[1]
+    if not ext:
+        raise ValueError(f'{path} has no extension to pick an image format')
+    ok, buf = cv2.imencode(ext, cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError(f'could not encode the image as {ext} for {path}')
+    dirname = osp.dirname(osp.abspath(path))
+    os.makedirs(dirname, exist_ok=True)
+    tmp = osp.join(dirname, f'.{osp.basename(path)}.{uuid.uuid4().hex}.tmp')
+    try:
+        with open(tmp, 'wb') as f:
+            f.write(buf.tobytes())
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+@VISUALIZERS.register_module()
+class InContextVisualizer(Visualizer):
+    """Visualizer drawing episodes with :func:`draw_incontext_panel`.
+
+    Args:
+        alpha: weight of the mask colour.
+        class_names: names indexed by class id; default: ``dataset_meta
+            ['classes']``, which the runner's loops set.
+    """
+
+    def __init__(self,
+                 name: str = 'visualizer',
+                 vis_backends: Optional[List[dict]] = None,
+                 save_dir: Optional[str] = None,
+                 alpha: float = 0.5,
+                 class_names: Optional[Sequence[str]] = None,
+                 **kwargs):
+        super().__init__(name=name, vis_backends=vis_backends,
+                         save_dir=save_dir, **kwargs)
+        self.alpha = alpha
+        self.class_names = class_names
+
+    @master_only
+    def add_datasample(self,
+                       name: str,
+                       image,
+                       data_sample,
+                       draw_gt: bool = True,
+                       draw_pred: bool = True,
+                       show: bool = False,
+                       wait_time: float = 0,
+                       out_file: Optional[str] = None,
+                       step: int = 0) -> None:
+        """Draw the panel of ``data_sample`` with the query ``image``.
+
+        The panel is shown when ``show``; it is written to ``out_file`` when
+        given, else added to the visualization backends under ``name``.
+        """
+        class_names = self.class_names or (self.dataset_meta or {}).get(
+            'classes')
+        panel = draw_incontext_panel(data_sample, image, self.alpha,
+                                     class_names, draw_gt, draw_pred)
+        if show:
+            self.show(panel, win_name=name, wait_time=wait_time)
+        if out_file is not None:
+            write_image(out_file, panel)
+        else:
+            self.add_image(name, panel, step)

@@ -1,0 +1,104 @@
+import os
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.structures import PixelData
+
+from diffseg.registry import VISUALIZERS
+from diffseg.structures import InContextDataSample
+from diffseg.visualization import InContextVisualizer, draw_incontext_panel
+from diffseg.visualization.incontext_visualizer import (LINE_HEIGHT,
+                                                        MASK_COLOUR)
+
+
+def make_sample(rng, prompt_size=(64, 64), query_size=(64, 64), k=2,
+                with_pred=True, with_gt=True):
+    sample = InContextDataSample(
+        metainfo=dict(cls_id=1, prompt_cls_ids=[1] * k, episode_idx=3))
+    sample.prompt_imgs = torch.from_numpy(
+        rng.integers(0, 256, (k, 3, *prompt_size), dtype=np.uint8))
+    masks = np.zeros((k, *prompt_size), np.uint8)
+    masks[:, 8:20, 10:30] = 1
+    sample.prompt_masks = torch.from_numpy(masks)
+    query_mask = np.zeros(query_size, np.int64)
+    query_mask[4:12, 4:12] = 1
+    if with_gt:
+        sample.gt_sem_seg = PixelData(data=torch.from_numpy(query_mask)[None])
+    if with_pred:
+        pred = np.roll(query_mask, 2, axis=1)
+        sample.pred_sem_seg = PixelData(data=torch.from_numpy(pred)[None])
+    query = rng.integers(0, 256, (3, *query_size), dtype=np.uint8)
+    return sample, torch.from_numpy(query)
+
+
+def test_panel_shape_is_sum_of_tile_widths():
+    rng = np.random.default_rng(0)
+    sample, query = make_sample(rng, prompt_size=(32, 48), k=2)
+    panel = draw_incontext_panel(sample, query)
+    # height 128: prompts 32x48 -> 128x192, query 64x64 -> 128x128
+    # captions: 'prediction' + 'IoU ..' = 2 lines
+    assert panel.dtype == np.uint8
+    assert panel.shape == (128 + 2 * LINE_HEIGHT, 2 * 192 + 2 * 128, 3)
+
+    panel = draw_incontext_panel(sample, query, class_names=['a', 'b'],
+                                 draw_gt=False)
+    assert panel.shape == (128 + 2 * LINE_HEIGHT, 2 * 192 + 128, 3)
+
+
+def test_large_tiles_set_the_height():
+    rng = np.random.default_rng(0)
+    sample, query = make_sample(rng, prompt_size=(100, 50),
+                                query_size=(200, 300), with_gt=False)
+    panel = draw_incontext_panel(sample, query.permute(1, 2, 0).numpy())
+    assert panel.shape == (200 + LINE_HEIGHT, 2 * 100 + 300, 3)
+
+
+def test_overlay_colour_exactly_on_mask():
+    rng = np.random.default_rng(1)
+    sample, query = make_sample(rng, k=1)
+    alpha = 0.5
+    panel = draw_incontext_panel(sample, query, alpha=alpha)
+    top = panel.shape[0] - 128
+    tile = panel[top:, :128].astype(np.int64)
+    # 64 -> 128 with nearest: every pixel becomes a 2x2 block
+    img = sample.prompt_imgs[0].permute(1, 2, 0).numpy()
+    img = img.repeat(2, 0).repeat(2, 1).astype(np.int64)
+    mask = sample.prompt_masks[0].numpy().repeat(2, 0).repeat(2, 1) == 1
+
+    assert (tile[~mask] == img[~mask]).all()
+    blend = np.round((1 - alpha) * img.astype(np.float32) +
+                     alpha * np.float32(MASK_COLOUR))
+    interior = cv2.erode(mask.astype(np.uint8), np.ones((3, 3))) == 1
+    assert (tile[interior] == blend[interior]).all()
+    # the rim is the white contour
+    rim = mask & ~interior
+    assert (tile[rim] == 255).all()
+
+
+def test_missing_query_raises():
+    sample, _ = make_sample(np.random.default_rng(0))
+    with pytest.raises(ValueError, match='query_img'):
+        draw_incontext_panel(sample)
+
+
+def test_bad_query_raises():
+    sample, query = make_sample(np.random.default_rng(0))
+    with pytest.raises(ValueError, match='uint8 RGB'):
+        draw_incontext_panel(sample, query.float())
+
+
+def test_visualizer_writes_rgb_panel_atomically(tmp_path):
+    assert VISUALIZERS.get('InContextVisualizer') is InContextVisualizer
+    rng = np.random.default_rng(2)
+    sample, query = make_sample(rng)
+    visualizer = InContextVisualizer(name='test_incontext_visualizer')
+    visualizer.dataset_meta = dict(classes=('a', 'b'))
+    out_file = tmp_path / 'sub' / 'episode.png'
+    visualizer.add_datasample('episode', query, sample, out_file=str(out_file))
+
+    written = cv2.cvtColor(cv2.imread(str(out_file)), cv2.COLOR_BGR2RGB)
+    expected = draw_incontext_panel(sample, query, class_names=('a', 'b'))
+    np.testing.assert_array_equal(written, expected)
+    assert os.listdir(out_file.parent) == ['episode.png']  # no temp file
