@@ -6,7 +6,7 @@ _base_ = [
     '../_base_/datasets/shapes_incontext_64.py',
     '../_base_/models/ldis1_tiny.py',
 ]
-max_iters = 2000
+max_iters = 1500
 warmup_iters = 100
 optim_wrapper = dict(
     type='OptimWrapper',

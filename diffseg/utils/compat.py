@@ -11,6 +11,7 @@
    scalars). Those globals are allow-listed so resuming keeps the safe loader.
 """
 import importlib
+import pickle
 import sys
 import types
 
@@ -80,6 +81,22 @@ def install_mmcv_ops_shim():
     return True
 
 
+def _history_buffer_getattr(obj, name):
+    """Stand-in for ``getattr`` when loading checkpoints with weights_only.
+
+    ``HistoryBuffer.__getstate__`` pickles its statistics methods as
+    ``getattr(HistoryBuffer, 'mean')``; only such lookups (public functions
+    defined on HistoryBuffer) are resolved, anything else is refused.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    if (obj is HistoryBuffer and isinstance(name, str)
+            and not name.startswith('_')
+            and isinstance(vars(HistoryBuffer).get(name), types.FunctionType)):
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(
+        f'refusing getattr({obj!r}, {name!r}) in a weights_only checkpoint')
+
+
 def allow_mmengine_checkpoint_globals():
     """Allow-list the non-tensor globals of mmengine checkpoints for torch.load.
 
@@ -98,6 +115,8 @@ def allow_mmengine_checkpoint_globals():
         np.ndarray,
         np_core.multiarray._reconstruct,
         np_core.multiarray.scalar,
+        # HistoryBuffer pickles its statistics methods through getattr
+        (_history_buffer_getattr, 'builtins.getattr'),
     ]
     # numpy >= 1.25 pickles dtypes as instances of their per-type classes
     dtypes_module = getattr(np, 'dtypes', None)

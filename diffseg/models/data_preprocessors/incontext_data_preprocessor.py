@@ -67,6 +67,8 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
                                      padding_size=(0, pad_w, 0, pad_h)))
             if 'gt_sem_seg' in sample:
                 gt = sample.gt_sem_seg.data
+                # PixelData refuses data of another size: drop it first
+                del sample.gt_sem_seg.data
                 sample.gt_sem_seg.data = F.pad(gt, (0, pad_w, 0, pad_h),
                                                value=self.seg_pad_val)
         return torch.stack(batch)

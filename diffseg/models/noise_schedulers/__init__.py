@@ -24,7 +24,8 @@ def build_noise_scheduler(cfg: dict):
     if pretrained is None:
         return cls(**cfg)
     folder = resolve_pretrained_dir(pretrained, 'scheduler', 'noise scheduler',
-                                    'the scheduler/ folder of Stable Diffusion')
+                                    'the scheduler/ folder of Stable Diffusion',
+                                    config_name=cls.config_name)
     return cls.from_config(cls.load_config(folder), **cfg)
 
 

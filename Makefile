@@ -1,0 +1,42 @@
+# Set-up and the two everyday jobs. Both create .venv on first use.
+#   make demo   train the tiny VAE, then tiny LDIS-1 on generated shapes,
+#               evaluate it (with its controls) and write panels
+#   make test   run the test suite
+# CUDA users: make demo TORCH_SPEC="torch==<version>+cu<xyz>" (any pip spec,
+# with PIP_EXTRA_INDEX_URL pointing at the matching wheel index).
+PYTHON ?= python3
+VENV ?= .venv
+TORCH_SPEC ?= torch==2.13.0
+PY := $(VENV)/bin/python
+DEMO_DIR ?= work_dirs/demo
+LDIS_CFG := configs/ldis/ldis1_tiny_1shot_shapes_64.py
+VAE_CFG := configs/autoencoders/vae_tiny_shapes_64.py
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: demo test install clean-demo
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.py requirements/runtime.txt requirements/tests.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "$(TORCH_SPEC)"
+	$(PY) -m pip install -q -e ".[tests]"
+	touch $@
+
+demo: install
+	$(PY) tools/train.py $(VAE_CFG) --work-dir $(DEMO_DIR)/vae
+	$(PY) tools/train.py $(LDIS_CFG) --work-dir $(DEMO_DIR)/ldis1
+	$(PY) tools/test.py $(LDIS_CFG) $$(cat $(DEMO_DIR)/ldis1/last_checkpoint) \
+		--work-dir $(DEMO_DIR)/ldis1/test_val --show-dir $(DEMO_DIR)/panels/val
+	$(PY) tools/test.py $(LDIS_CFG) $$(cat $(DEMO_DIR)/ldis1/last_checkpoint) \
+		--work-dir $(DEMO_DIR)/ldis1/test_novel --show-dir $(DEMO_DIR)/panels/novel \
+		--cfg-options test_dataloader.dataset.split=novel
+	@echo "panels: $(DEMO_DIR)/panels/{val,novel}/  figures: $(DEMO_DIR)/ldis1/test_*/test_summary.json"
+
+test: install
+	$(PY) -m pytest tests -q -p no:cacheprovider
+
+clean-demo:
+	rm -rf $(DEMO_DIR) work_dirs/tiny-sd

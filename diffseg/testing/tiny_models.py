@@ -1,0 +1,29 @@
+"""Tiny architectures for tests (random init, a few ms per forward)."""
+
+TINY_VAE = dict(in_channels=3, out_channels=3, block_out_channels=(8, 16),
+                down_block_types=('DownEncoderBlock2D', ) * 2,
+                up_block_types=('UpDecoderBlock2D', ) * 2, latent_channels=4,
+                layers_per_block=1, norm_num_groups=4,
+                mid_block_add_attention=False, sample_size=32)
+TINY_UNET = dict(sample_size=16, in_channels=4, out_channels=4,
+                 layers_per_block=1, block_out_channels=(8, 16),
+                 down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'),
+                 up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
+                 cross_attention_dim=16, attention_head_dim=4,
+                 norm_num_groups=4)
+TINY_CLIP = dict(hidden_size=16, intermediate_size=32, num_attention_heads=2,
+                 num_hidden_layers=1, image_size=32, patch_size=8)
+
+
+def tiny_ldis1_cfg(**overrides) -> dict:
+    """An OneStepLDIS config with random tiny components (32 px episodes)."""
+    cfg = dict(
+        type='OneStepLDIS',
+        data_preprocessor=dict(type='InContextDataPreProcessor',
+                               size_divisor=8, prompt_size=(32, 32)),
+        prompt_encoder=dict(type='CLIPPromptEncoder', vision_config=TINY_CLIP,
+                            pre_masking='alpha', out_dim=16),
+        autoencoder=dict(type='SDVAE', config=TINY_VAE),
+        denoiser=dict(type='DiffusersUNet', config=TINY_UNET))
+    cfg.update(overrides)
+    return cfg
