@@ -7,10 +7,8 @@ the prediction) and prints both paths.
 import argparse
 import os
 import os.path as osp
-import uuid
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
-import cv2
 import numpy as np
 from mmengine.config import DictAction
 
@@ -29,8 +27,8 @@ def parse_args():
     parser.add_argument(
         '--prompt', nargs=2, action='append', required=True,
         metavar=('IMAGE', 'MASK'),
-        help='a prompt image and its mask (nonzero = foreground, 255 = '
-        'ignore); repeat for K prompts')
+        help='a prompt image and its mask (nonzero = foreground, e.g. a 0/255 '
+        'PNG); repeat for K prompts')
     parser.add_argument('--out-dir', required=True,
                         help='folder of the output PNGs')
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
@@ -38,22 +36,6 @@ def parse_args():
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value')
     return parser.parse_args()
-
-
-def write_mask(path: str, mask: np.ndarray) -> None:
-    """Write an (H, W) uint8 mask as a single-channel PNG, atomically."""
-    ok, buf = cv2.imencode('.png', mask)
-    if not ok:
-        raise ValueError(f'could not encode the mask as PNG for {path}')
-    tmp = osp.join(osp.dirname(osp.abspath(path)),
-                   f'.{osp.basename(path)}.{uuid.uuid4().hex}.tmp')
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(buf.tobytes())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def main():
@@ -68,7 +50,7 @@ def main():
     mask_path = osp.join(args.out_dir, f'{stem}_mask.png')
     overlay_path = osp.join(args.out_dir, f'{stem}_overlay.png')
     pred = sample.pred_sem_seg.data[0].cpu().numpy()
-    write_mask(mask_path, np.where(pred == 1, 255, 0).astype(np.uint8))
+    write_image(mask_path, np.where(pred == 1, 255, 0).astype(np.uint8))
     write_image(overlay_path,
                 draw_incontext_panel(sample, load_rgb(args.query, 'query')))
     print(mask_path)

@@ -15,7 +15,6 @@ from diffseg.registry import MODELS
 from diffseg.structures import InContextDataSample
 
 ImageLike = Union[str, np.ndarray]
-IGNORE_INDEX = 255
 
 
 def init_model(config: Union[str, Config],
@@ -81,9 +80,9 @@ def load_rgb(image: ImageLike, what: str) -> np.ndarray:
 
 
 def load_mask(mask: ImageLike, what: str) -> np.ndarray:
-    """A PNG path or an (h, w) array -> (h, w) uint8 mask in {0, 1, 255}.
+    """A PNG path or an (h, w) array -> (h, w) uint8 mask in {0, 1}.
 
-    Nonzero pixels are foreground (1), except 255, which stays ignore.
+    Every nonzero pixel is foreground, so 0/1 and 0/255 masks both work.
     """
     name = what
     if isinstance(mask, str):
@@ -92,11 +91,8 @@ def load_mask(mask: ImageLike, what: str) -> np.ndarray:
     mask = np.asarray(mask)
     if mask.ndim != 2:
         raise ValueError(f'{name} has shape {mask.shape}; expected an (h, w) '
-                         'single-channel mask (nonzero = foreground, 255 = '
-                         'ignore)')
-    out = (mask != 0).astype(np.uint8)
-    out[mask == IGNORE_INDEX] = IGNORE_INDEX
-    return out
+                         'single-channel mask (nonzero = foreground)')
+    return (mask != 0).astype(np.uint8)
 
 
 def _load_prompts(prompts: Sequence[Tuple[ImageLike, ImageLike]]):
@@ -116,10 +112,8 @@ def _load_prompts(prompts: Sequence[Tuple[ImageLike, ImageLike]]):
                              f'prompt image {k} is {img.shape[:2]}')
         if not (mask == 1).any():
             source = f' ({pair[1]!r})' if isinstance(pair[1], str) else ''
-            hint = (' (255 means ignore: write the foreground with another '
-                    'nonzero value, e.g. 1)' if mask.any() else '')
             raise ValueError(f'prompt mask {k}{source} is empty: a prompt '
-                             f'must show at least one foreground pixel{hint}')
+                             'must show at least one foreground pixel')
         if imgs and img.shape != imgs[0].shape:
             size = imgs[0].shape[1::-1]
             img = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR)
@@ -139,7 +133,7 @@ def inference_incontext(
         model: a model from :func:`init_model`.
         query: image path or (H, W, 3) uint8 RGB array.
         prompts: K (image, mask) pairs, each a path or an array; masks are
-            (h, w), nonzero = foreground, 255 = ignore. Prompts of other sizes
+            (h, w), nonzero = foreground. Prompts of other sizes
             than the first are resized to it.
 
     Returns:

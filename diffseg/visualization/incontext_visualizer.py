@@ -180,7 +180,7 @@ def draw_incontext_panel(data_sample,
 
 
 def write_image(path: str, img: np.ndarray) -> None:
-    """Write (H, W, 3) uint8 RGB ``img`` to ``path`` atomically.
+    """Write (H, W, 3) uint8 RGB or (H, W) gray ``img`` to ``path`` atomically.
 
     The image is encoded after the extension of ``path``, written to a
     temporary file of the same folder and moved over ``path``, so a reader
@@ -189,7 +189,9 @@ def write_image(path: str, img: np.ndarray) -> None:
     ext = osp.splitext(path)[1]
     if not ext:
         raise ValueError(f'{path} has no extension to pick an image format')
-    ok, buf = cv2.imencode(ext, cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    if img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(ext, img)
     if not ok:
         raise ValueError(f'could not encode the image as {ext} for {path}')
     dirname = osp.dirname(osp.abspath(path))

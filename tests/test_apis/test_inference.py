@@ -82,9 +82,9 @@ def test_inference_from_files_matches_arrays(tmp_path, model):
     assert from_files.img_path == q_path
     assert torch.equal(from_files.prompt_imgs[0],
                        torch.from_numpy(p_img).permute(2, 0, 1))
-    # 255 stays ignore
-    assert (from_files.prompt_masks[0].numpy() == 255).sum() == (
-        mask == 255).sum()
+    # 0/255 masks work: every nonzero pixel is foreground
+    assert torch.equal(from_files.prompt_masks[0],
+                       torch.from_numpy((mask != 0).astype(np.uint8)))
 
 
 def test_missing_file(tmp_path, model):
@@ -123,11 +123,10 @@ def test_empty_prompt_mask_names_the_prompt(tmp_path, model):
     empty = np.zeros((32, 32), np.uint8)
     with pytest.raises(ValueError, match='prompt mask 1 is empty'):
         inference_incontext(model, p_img, [(p_img, mask), (p_img, empty)])
-    only_ignore = write_png(tmp_path / 'ignore.png', np.full((32, 32), 255,
-                                                             np.uint8))
-    with pytest.raises(ValueError, match=r'prompt mask 0 .*ignore\.png.* is '
-                       'empty.*255 means ignore'):
-        inference_incontext(model, p_img, [(p_img, only_ignore)])
+    empty_png = write_png(tmp_path / 'empty.png', empty)
+    with pytest.raises(ValueError, match=r'prompt mask 0 .*empty\.png.* is '
+                       'empty'):
+        inference_incontext(model, p_img, [(p_img, empty_png)])
 
 
 def test_bad_prompts(model):

@@ -7,14 +7,14 @@ import os.path as osp
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel
 
+from diffseg.models.segmentors.base import BaseDiffSegModel
 from diffseg.models.utils import fg_prob_to_samples, stack_gt_masks
 from diffseg.registry import AUTOENCODERS, MASK_CODECS, MODELS
 
 
 @MODELS.register_module()
-class VAEPretrainer(BaseModel):
+class VAEPretrainer(BaseDiffSegModel):
     """Reconstruct query images and the pseudo masks of their targets.
 
     Loss: MSE on images + ``mask_weight`` x MSE on pseudo masks +
@@ -38,15 +38,8 @@ class VAEPretrainer(BaseModel):
         self.mask_codec = MASK_CODECS.build(mask_codec)
         self.kl_weight, self.mask_weight = kl_weight, mask_weight
 
-    def forward(self, inputs: dict, data_samples=None, mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.reconstruct(inputs['query'])
-        raise ValueError(f'mode {mode!r} is unknown; expected loss, predict '
-                         'or tensor')
+    def _forward(self, inputs: dict):
+        return self.reconstruct(inputs['query'])[0]
 
     def reconstruct(self, x: torch.Tensor, sample: bool = False):
         """x (B, 3, H, W) -> (reconstruction (B, 3, H, W), posterior)."""

@@ -3,9 +3,9 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModel
 
 from diffseg.models.noise_schedulers import build_noise_scheduler
+from diffseg.models.segmentors.base import BaseDiffSegModel
 from diffseg.models.utils import fg_prob_to_samples, stack_gt_masks
 from diffseg.registry import (AUTOENCODERS, DENOISERS, MASK_CODECS, MODELS,
                               PROMPT_ENCODERS, SAMPLERS)
@@ -14,7 +14,7 @@ LOSS_SPACES = ('latent', 'pixel')
 
 
 @MODELS.register_module()
-class OneStepLDIS(BaseModel):
+class OneStepLDIS(BaseDiffSegModel):
     """Query latent + prompt tokens -> pseudo-mask latent in one UNet call.
 
     Args:
@@ -60,15 +60,8 @@ class OneStepLDIS(BaseModel):
         self.noise_scheduler = (build_noise_scheduler(noise_scheduler)
                                 if noise_scheduler else None)
 
-    def forward(self, inputs: dict, data_samples=None, mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.predict_latent(inputs)
-        raise ValueError(f'mode {mode!r} is unknown; expected loss, predict '
-                         'or tensor')
+    def _forward(self, inputs: dict):
+        return self.predict_latent(inputs)
 
     def query_latent(self, query: torch.Tensor) -> torch.Tensor:
         """query (B, 3, H, W) -> z_t (B, C, h, w), noised when t > 0."""

@@ -1,5 +1,6 @@
-# AdamW with linear warm-up then cosine decay, iteration based.
-max_iters = 2000
+# AdamW (lr 1e-3) with 100 iterations of linear warm-up, then cosine decay to
+# 1% over 1500 iterations; validation and checkpoints every 500.
+max_iters = 1500
 warmup_iters = 100
 optim_wrapper = dict(
     type='OptimWrapper',
@@ -13,14 +14,14 @@ param_scheduler = [
          end=max_iters, eta_min_ratio=0.01),
 ]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=max_iters)
+                 val_interval=500)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=max_iters, max_keep_ckpts=2),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
+                    max_keep_ckpts=1, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='InContextVisualizationHook'))
