@@ -11,3 +11,4 @@ log_processor = dict(by_epoch=False)
 log_level = 'INFO'
 load_from = None
 resume = False
+randomness = dict(seed=0)

@@ -1,5 +1,5 @@
 """Synthetic in-context segmentation episodes, generated from a seed."""
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
@@ -46,7 +46,8 @@ class ShapesInContextDataset(BaseDataset):
         split: 'train', 'val' (same classes, other seed) or 'novel' (classes
             never seen in training).
         num_episodes: episodes in the split; episode ``i`` is always the same.
-        num_prompts: K, prompt (image, mask) pairs per episode.
+        num_prompts: K, prompt (image, mask) pairs per episode; a (min, max)
+            pair draws K per episode in that range (inclusive).
         img_size: side of the square images.
         prompt_mode: 'same' (prompts show the query's target class) or 'swap'
             (prompts show another class present in the query while the target
@@ -59,7 +60,7 @@ class ShapesInContextDataset(BaseDataset):
     def __init__(self,
                  split: str = 'train',
                  num_episodes: int = 1000,
-                 num_prompts: int = 1,
+                 num_prompts: Union[int, Sequence[int]] = 1,
                  img_size: int = 64,
                  prompt_mode: str = 'same',
                  seed_offset: int = 0,
@@ -71,13 +72,16 @@ class ShapesInContextDataset(BaseDataset):
         if prompt_mode not in PROMPT_MODES:
             raise ValueError(f'prompt_mode {prompt_mode!r} is unknown; '
                              f'expected one of {PROMPT_MODES}')
-        if num_prompts < 1:
-            raise ValueError(f'num_prompts must be >= 1, got {num_prompts}')
+        k_range = ((num_prompts, num_prompts) if isinstance(num_prompts, int)
+                   else tuple(num_prompts))
+        if len(k_range) != 2 or not 1 <= k_range[0] <= k_range[1]:
+            raise ValueError('num_prompts must be an int >= 1 or a (min, max) '
+                             f'pair with 1 <= min <= max; got {num_prompts}')
         if img_size < 32:
             raise ValueError(f'img_size must be >= 32, got {img_size}')
         self.split = split
         self.num_episodes = num_episodes
-        self.num_prompts = num_prompts
+        self.k_range = k_range
         self.img_size = img_size
         self.prompt_mode = prompt_mode
         seed, self.class_ids = SPLITS[split]
@@ -103,8 +107,12 @@ class ShapesInContextDataset(BaseDataset):
             others = [c for c in present if c != cls_id]
             swap_rng = np.random.default_rng([self.seed, idx, 1])
             prompt_cls = int(swap_rng.choice(others))
+        low, high = self.k_range
+        num_prompts = low if low == high else int(
+            np.random.default_rng([self.seed, idx, 1, 0]).integers(
+                low, high + 1))
         prompt_imgs, prompt_masks = [], []
-        for k in range(self.num_prompts):
+        for k in range(num_prompts):
             rng = np.random.default_rng([self.seed, idx, 2 + k, prompt_cls])
             p_img, p_labels = self.render_image(rng, must_include=prompt_cls)
             prompt_imgs.append(p_img)
@@ -117,7 +125,7 @@ class ShapesInContextDataset(BaseDataset):
             prompt_imgs=prompt_imgs,
             prompt_masks=prompt_masks,
             cls_id=cls_id,
-            prompt_cls_ids=[prompt_cls] * self.num_prompts,
+            prompt_cls_ids=[prompt_cls] * num_prompts,
             episode_idx=idx,
             img_shape=shape,
             ori_shape=shape,

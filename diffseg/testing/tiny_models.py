@@ -27,3 +27,21 @@ def tiny_ldis1_cfg(**overrides) -> dict:
         denoiser=dict(type='DiffusersUNet', config=TINY_UNET))
     cfg.update(overrides)
     return cfg
+
+
+TINY_SCHEDULER = dict(type='DDPMScheduler', num_train_timesteps=100,
+                      beta_schedule='scaled_linear', beta_start=0.00085,
+                      beta_end=0.012, clip_sample=False)
+
+
+def tiny_ldisn_cfg(**overrides) -> dict:
+    """A MultiStepLDIS config with random tiny components (32 px episodes)."""
+    cfg = tiny_ldis1_cfg(
+        type='MultiStepLDIS',
+        denoiser=dict(type='DiffusersUNet', config=TINY_UNET, in_channels=8),
+        noise_scheduler=TINY_SCHEDULER,
+        sampler=dict(type='DiffusionSampler',
+                     scheduler=dict(TINY_SCHEDULER, type='DDIMScheduler'),
+                     num_inference_steps=3, seed=0))
+    cfg.update(overrides)
+    return cfg

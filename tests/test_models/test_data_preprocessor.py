@@ -116,10 +116,15 @@ def test_prompt_sizes_differ_without_prompt_size():
                   make_episode(8, 8, ph=8, pw=8)))
 
 
-def test_mismatched_prompt_count_raises():
+def test_different_prompt_counts_are_padded_and_marked():
     pre = InContextDataPreProcessor(size_divisor=8)
-    with pytest.raises(ValueError, match='same number'):
-        pre(batch(make_episode(8, 8, k=1), make_episode(8, 8, k=2)))
+    out = pre(batch(make_episode(8, 8, k=1), make_episode(8, 8, k=3)))
+    prompts, valid = out['inputs']['prompts'], out['inputs']['prompt_valid']
+    assert prompts.shape[:2] == (2, 3)
+    assert valid.tolist() == [[True, False, False], [True, True, True]]
+    assert not prompts[0, 1:].any()  # blank padding
+    same = pre(batch(make_episode(8, 8, k=2), make_episode(8, 8, k=2)))
+    assert 'prompt_valid' not in same['inputs']
 
 
 def test_bad_query_and_counts():

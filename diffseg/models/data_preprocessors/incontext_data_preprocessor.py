@@ -19,7 +19,8 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
     as a fourth channel (ignore pixels become 0).
 
     Returns ``dict(inputs=dict(query=(B, 3, H, W), prompts=(B, K, 4, h, w)),
-    data_samples=[...])``.
+    data_samples=[...])``; when episodes have different K, prompts are padded
+    to the largest and ``inputs['prompt_valid']`` (B, K) marks the real ones.
     """
 
     def __init__(self,
@@ -46,9 +47,11 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
             raise ValueError(f'{len(images)} query images but {len(samples)} '
                              'data samples')
         query = self._pad_queries(images, samples)
-        prompts = self._stack_prompts(samples)
-        return dict(inputs=dict(query=query, prompts=prompts),
-                    data_samples=samples)
+        prompts, prompt_valid = self._stack_prompts(samples)
+        inputs = dict(query=query, prompts=prompts)
+        if prompt_valid is not None:
+            inputs['prompt_valid'] = prompt_valid
+        return dict(inputs=inputs, data_samples=samples)
 
     def _pad_queries(self, images, samples) -> torch.Tensor:
         for i, img in enumerate(images):
@@ -73,11 +76,13 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
                                                value=self.seg_pad_val)
         return torch.stack(batch)
 
-    def _stack_prompts(self, samples) -> torch.Tensor:
-        num = {s.prompt_imgs.shape[0] for s in samples}
-        if len(num) != 1:
-            raise ValueError('every episode of a batch needs the same number '
-                             f'of prompts; got {sorted(num)}')
+    def _stack_prompts(self, samples):
+        """-> prompts (B, K, 4, h, w), prompt_valid (B, K) or None.
+
+        Episodes with fewer prompts than the batch's largest K are padded
+        with blank prompts marked invalid in ``prompt_valid``."""
+        counts = [s.prompt_imgs.shape[0] for s in samples]
+        max_k = max(counts)
         batch = []
         for sample in samples:
             imgs = self.normalize(sample.prompt_imgs)
@@ -86,9 +91,15 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
                 imgs = F.interpolate(imgs, self.prompt_size, mode='bilinear',
                                      align_corners=False)
                 masks = F.interpolate(masks, self.prompt_size, mode='nearest')
-            batch.append(torch.cat([imgs, masks], dim=1))
+            prompts = torch.cat([imgs, masks], dim=1)
+            pad = max_k - prompts.shape[0]
+            batch.append(F.pad(prompts, (0, 0, 0, 0, 0, 0, 0, pad)))
         sizes = {tuple(p.shape[-2:]) for p in batch}
         if len(sizes) != 1:
             raise ValueError(f'prompts of a batch have sizes {sorted(sizes)}; '
                              'set prompt_size to resize them to one size')
-        return torch.stack(batch)
+        prompts = torch.stack(batch)
+        if min(counts) == max_k:
+            return prompts, None
+        valid = torch.arange(max_k)[None] < torch.tensor(counts)[:, None]
+        return prompts, valid.to(prompts.device)

@@ -1,12 +1,36 @@
 """diffusers UNet2DConditionModel as a diffseg denoiser."""
-from typing import Optional
+from typing import List, Optional, Sequence
 
 import torch
+from torch import nn
 from diffusers import UNet2DConditionModel
 from mmengine.model import BaseModule
+from peft import LoraConfig
 
 from diffseg.models.autoencoders.sd_vae import build_diffusers_model
 from diffseg.registry import DENOISERS
+
+LORA_DEFAULTS = dict(alpha=None,
+                     target_modules=('to_q', 'to_k', 'to_v', 'to_out.0'),
+                     dropout=0.0,
+                     init='gaussian')
+
+
+def build_lora_config(lora: dict) -> LoraConfig:
+    """``lora`` (rank, alpha, target_modules, dropout, init) -> LoraConfig."""
+    unknown = set(lora) - {'rank', *LORA_DEFAULTS}
+    if 'rank' not in lora or unknown:
+        raise ValueError(
+            f'lora={lora!r}: expected a dict with `rank` and optionally '
+            f'{sorted(LORA_DEFAULTS)}' +
+            (f'; unknown keys {sorted(unknown)}' if unknown else ''))
+    cfg = {**LORA_DEFAULTS, **lora}
+    return LoraConfig(
+        r=cfg['rank'],
+        lora_alpha=cfg['rank'] if cfg['alpha'] is None else cfg['alpha'],
+        target_modules=list(cfg['target_modules']),
+        lora_dropout=cfg['dropout'],
+        init_lora_weights=cfg['init'])
 
 
 @DENOISERS.register_module()
@@ -17,19 +41,82 @@ class DiffusersUNet(BaseModule):
         pretrained: a diffusers pipeline directory (``unet/`` inside) or a UNet
             directory; or None with ``config`` (UNet2DConditionModel kwargs).
         gradient_checkpointing: trade compute for memory in training.
+        in_channels: widen ``conv_in`` to this many input channels (LDIS-n:
+            8 = noisy mask latent + query latent). The loaded weights fill
+            the first channels, the new ones start at zero, so the widened
+            UNet computes exactly what it did while they are zero.
+        copy_conv_in_bias: keep the loaded ``conv_in`` bias when widening
+            (the reference code leaves a fresh random bias instead: False).
+        lora: None trains the whole UNet (full fine-tuning). A dict adds peft
+            LoRA adapters and freezes every other UNet weight: ``rank`` (r),
+            ``alpha`` (lora_alpha, default: rank), ``target_modules``
+            (default: attention to_q/to_k/to_v/to_out.0), ``dropout``
+            (default 0) and ``init`` (peft ``init_lora_weights``, default
+            'gaussian'; it and True zero-init B, so the UNet starts as
+            loaded).
+        trainable_modules: UNet submodules (e.g. 'conv_in',
+            'encoder_hid_proj') that stay fully trainable next to LoRA. A
+            ``conv_in`` widened by ``in_channels`` is new and always trains.
     """
 
     def __init__(self,
                  pretrained: Optional[str] = None,
                  config: Optional[dict] = None,
                  gradient_checkpointing: bool = False,
+                 in_channels: Optional[int] = None,
+                 copy_conv_in_bias: bool = True,
+                 lora: Optional[dict] = None,
+                 trainable_modules: Sequence[str] = (),
                  init_cfg=None):
         super().__init__(init_cfg)
+        if isinstance(trainable_modules, str):
+            raise TypeError('trainable_modules must be a list of module '
+                            f'names, got the string {trainable_modules!r}')
         self.unet = build_diffusers_model(
             UNet2DConditionModel, pretrained, config, 'unet', 'SD UNet',
             'checkpoints/stable-diffusion-v1-5 (with unet/ inside)')
+        trainable_modules = list(trainable_modules)
+        if in_channels is not None and in_channels != self.in_channels:
+            self.expand_conv_in(in_channels, copy_conv_in_bias)
+            trainable_modules.append('conv_in')
+        modules = [self._submodule(name) for name in trainable_modules]
+        if lora is not None:
+            # add_adapter freezes every non-LoRA parameter of the UNet
+            self.unet.add_adapter(build_lora_config(lora))
+            for module in modules:
+                module.requires_grad_(True)
         if gradient_checkpointing:
             self.unet.enable_gradient_checkpointing()
+
+    def _submodule(self, name: str) -> nn.Module:
+        try:
+            return self.unet.get_submodule(name)
+        except AttributeError:
+            top = [n for n, _ in self.unet.named_children()]
+            raise ValueError(
+                f'trainable_modules: the UNet has no submodule {name!r}; '
+                f'give dotted names from its top-level modules {top}, e.g. '
+                "'conv_in' or 'mid_block.attentions.0'") from None
+
+    @torch.no_grad()
+    def expand_conv_in(self, in_channels: int, copy_bias: bool = True):
+        """Widen ``conv_in`` to ``in_channels``; the new channels are zero."""
+        old = self.unet.conv_in
+        if in_channels < old.in_channels:
+            raise ValueError(f'conv_in has {old.in_channels} input channels; '
+                             f'cannot expand it to {in_channels}')
+        new = nn.Conv2d(in_channels, old.out_channels, old.kernel_size,
+                        old.stride, old.padding)
+        new.weight.zero_()
+        new.weight[:, :old.in_channels] = old.weight
+        if copy_bias:
+            new.bias.copy_(old.bias)
+        self.unet.conv_in = new.to(old.weight.device, old.weight.dtype)
+        self.unet.register_to_config(in_channels=in_channels)
+
+    def trainable_parameter_names(self) -> List[str]:
+        """Names (relative to this module) of the parameters that train."""
+        return [n for n, p in self.named_parameters() if p.requires_grad]
 
     @property
     def cross_attention_dim(self) -> int:

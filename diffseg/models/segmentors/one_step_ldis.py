@@ -5,16 +5,14 @@ import torch
 import torch.nn.functional as F
 
 from diffseg.models.noise_schedulers import build_noise_scheduler
-from diffseg.models.segmentors.base import BaseDiffSegModel
-from diffseg.models.utils import fg_prob_to_samples, stack_gt_masks
-from diffseg.registry import (AUTOENCODERS, DENOISERS, MASK_CODECS, MODELS,
-                              PROMPT_ENCODERS, SAMPLERS)
+from diffseg.registry import MODELS, SAMPLERS
+from .ldis_base import BaseLDIS
 
 LOSS_SPACES = ('latent', 'pixel')
 
 
 @MODELS.register_module()
-class OneStepLDIS(BaseDiffSegModel):
+class OneStepLDIS(BaseLDIS):
     """Query latent + prompt tokens -> pseudo-mask latent in one UNet call.
 
     Args:
@@ -42,18 +40,14 @@ class OneStepLDIS(BaseDiffSegModel):
                  data_preprocessor: dict = dict(
                      type='InContextDataPreProcessor'),
                  init_cfg=None):
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(prompt_encoder, autoencoder, denoiser, mask_codec,
+                         data_preprocessor, init_cfg)
         if loss_space not in LOSS_SPACES:
             raise ValueError(f'loss_space {loss_space!r} is unknown; expected '
                              f'one of {LOSS_SPACES}')
         if input_timestep > 0 and noise_scheduler is None:
             raise ValueError('input_timestep > 0 needs a noise_scheduler '
                              "config, e.g. dict(type='DDPMScheduler')")
-        self.prompt_encoder = PROMPT_ENCODERS.build(prompt_encoder)
-        self.autoencoder = AUTOENCODERS.build(autoencoder)
-        self.denoiser = DENOISERS.build(denoiser)
-        self.mask_codec = MASK_CODECS.build(mask_codec)
         self.sampler = SAMPLERS.build(dict(sampler, timestep=input_timestep))
         self.loss_space = loss_space
         self.input_timestep = input_timestep
@@ -75,14 +69,12 @@ class OneStepLDIS(BaseDiffSegModel):
     def predict_latent(self, inputs: dict) -> torch.Tensor:
         """inputs (query (B, 3, H, W), prompts (B, K, 4, h, w)) ->
         pseudo-mask latent (B, C, H/f, W/f)."""
-        tokens, token_mask = self.prompt_encoder(inputs['prompts'])
+        tokens, token_mask = self.encode_prompts(inputs)
         z_q = self.query_latent(inputs['query'])
         return self.sampler(self.denoiser, z_q, tokens, token_mask)
 
     def loss(self, inputs: dict, data_samples) -> dict:
-        query = inputs['query']
-        gt = stack_gt_masks(data_samples, query.shape[-2:]).to(query.device)
-        target = self.mask_codec.encode(gt, query, training=True)
+        target = self.target_pseudo_masks(inputs, data_samples)
         pred = self.predict_latent(inputs)
         if self.loss_space == 'latent':
             with torch.no_grad():
@@ -93,6 +85,5 @@ class OneStepLDIS(BaseDiffSegModel):
         return dict(loss_pixel=F.mse_loss(decoded.float(), target.float()))
 
     def predict(self, inputs: dict, data_samples):
-        pseudo = self.autoencoder.decode(self.predict_latent(inputs))
-        prob = self.mask_codec.decode(pseudo.float(), inputs['query'])
-        return fg_prob_to_samples(prob, data_samples)
+        return self.latent_to_samples(self.predict_latent(inputs), inputs,
+                                      data_samples)

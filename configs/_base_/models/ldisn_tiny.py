@@ -1,0 +1,37 @@
+# LDIS-n at toy scale: the LDIS-1 tiny parts, a UNet whose conv_in takes the
+# noisy mask latent and the query latent (8 channels), epsilon prediction
+# with classifier-free-guidance dropout, DDIM sampling with dual guidance.
+_base_ = ['./ldis1_tiny.py']
+train_scheduler = dict(
+    type='DDPMScheduler',
+    num_train_timesteps=1000,
+    beta_schedule='scaled_linear',
+    beta_start=0.00085,
+    beta_end=0.012,
+    clip_sample=False)
+model = dict(
+    _delete_=True,
+    type='MultiStepLDIS',
+    data_preprocessor=dict(type='InContextDataPreProcessor', size_divisor=8,
+                           prompt_size=(64, 64)),
+    prompt_encoder={{_base_.model.prompt_encoder}},
+    autoencoder={{_base_.model.autoencoder}},
+    denoiser=dict(
+        type='DiffusersUNet',
+        config={{_base_.model.denoiser.config}},
+        in_channels=8),
+    # the tiny VAE is trained on vanilla pseudo masks only
+    mask_codec=dict(type='PseudoMaskCodec', mode='vanilla'),
+    noise_scheduler=train_scheduler,
+    sampler=dict(
+        type='DiffusionSampler',
+        scheduler=dict(train_scheduler, type='DDIMScheduler',
+                       timestep_spacing='trailing'),
+        num_inference_steps=20,
+        guidance=dict(type='DualGuidance', query_scale=1.5, prompt_scale=7.0),
+        seed=0),
+    query_dropout=0.05,
+    prompt_dropout=0.05,
+    dropout_scheme='independent',
+    null_prompt='learned',
+    scale_query_latent=True)

@@ -1,0 +1,8 @@
+# LDIS-n at toy scale on generated shapes episodes (CPU). Needs the tiny VAE
+# of configs/autoencoders/vae_tiny_shapes_64.py first.
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/datasets/shapes_incontext_64.py',
+    '../_base_/models/ldisn_tiny.py',
+    '../_base_/schedules/adamw_cosine_1500it.py',
+]
