@@ -1,33 +1,9 @@
 # LDIS-1 as trained in the paper: SD 1.5 + CLIP ViT-L/14, 256 px, 1 prompt,
-# AdamW (lr 1e-5, wd 0.01), constant LR after 10k warm-up, 160k iterations,
-# 8 GPUs x 8 episodes, bf16. Train: tools/dist_train.sh THIS_CONFIG 8
+# full fine-tuning of the UNet, latent loss, 8 GPUs x 8 episodes.
+# Train: bash tools/dist_train.sh THIS_CONFIG 8
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/shapes_incontext_256.py',
     '../_base_/models/ldis1_sd15.py',
+    '../_base_/schedules/adamw_warmup_constant_160k.py',
 ]
-max_iters = 160000
-optim_wrapper = dict(
-    type='AmpOptimWrapper',
-    dtype='bfloat16',
-    optimizer=dict(type='AdamW', lr=1e-5, betas=(0.9, 0.999),
-                   weight_decay=0.01, eps=1e-8))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0,
-         end=10000),
-    dict(type='ConstantLR', factor=1.0, by_epoch=False, begin=10000,
-         end=max_iters),
-]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=5000)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=10000,
-                    max_keep_ckpts=3, save_last=True),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='InContextVisualizationHook'))
-env_cfg = dict(dist_cfg=dict(backend='nccl'))

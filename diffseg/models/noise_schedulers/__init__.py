@@ -3,7 +3,10 @@
 A config writes ``dict(type='DDIMScheduler', num_train_timesteps=1000, ...)``,
 or ``dict(type='DDPMScheduler', pretrained='checkpoints/sd15')`` to read the
 ``scheduler/`` folder of a local diffusers pipeline (keys beside ``pretrained``
-override the saved config).
+override the saved config). As when diffusers swaps schedulers
+(``DDIMScheduler.from_config(ddpm.config)``), keys the chosen scheduler does
+not take are ignored with a warning, so one config can serve several
+schedulers.
 """
 import inspect
 
@@ -22,7 +25,7 @@ def build_noise_scheduler(cfg: dict):
                        f'{sorted(NOISE_SCHEDULERS.module_dict)}')
     pretrained = cfg.pop('pretrained', None)
     if pretrained is None:
-        return cls(**cfg)
+        return cls.from_config(cfg)
     folder = resolve_pretrained_dir(pretrained, 'scheduler', 'noise scheduler',
                                     'the scheduler/ folder of Stable Diffusion',
                                     config_name=cls.config_name)

@@ -17,7 +17,9 @@ class MultiStepLDIS(BaseLDIS):
     """Denoise a pseudo-mask latent given the query latent and prompt tokens.
 
     The denoiser sees ``cat([z_t, z_q])`` (its ``conv_in`` widened to 2C
-    channels) and predicts the noise (Eq. 8, 9). Training drops the query
+    channels) and predicts the noise (Eq. 8, 9; or v / the clean latent, as
+    the training scheduler's ``prediction_type`` says; the sampler's scheduler
+    must say the same). Training drops the query
     (zero latent) and the prompt (null tokens) for classifier-free guidance;
     inference runs ``sampler`` (a DiffusionSampler with DualGuidance, Eq. 10).
 
@@ -122,7 +124,21 @@ class MultiStepLDIS(BaseLDIS):
                           (z_0.shape[0], ), device=z_0.device)
         z_t = self.noise_scheduler.add_noise(z_0, noise, t)
         pred = self.denoiser(torch.cat([z_t, z_q], 1), t, tokens, token_mask)
-        return dict(loss_noise=F.mse_loss(pred.float(), noise.float()))
+        target = self.prediction_target(z_0, noise, t)
+        return dict(loss_diffusion=F.mse_loss(pred.float(), target.float()))
+
+    def prediction_target(self, z_0, noise, t) -> torch.Tensor:
+        """What the denoiser predicts, per the scheduler's prediction_type:
+        the noise (Eq. 9, 'epsilon'), 'v_prediction' or the clean 'sample'."""
+        kind = self.noise_scheduler.config.prediction_type
+        if kind == 'epsilon':
+            return noise
+        if kind == 'v_prediction':
+            return self.noise_scheduler.get_velocity(z_0, noise, t)
+        if kind == 'sample':
+            return z_0
+        raise ValueError(f'prediction_type {kind!r} is not supported; use '
+                         "'epsilon', 'v_prediction' or 'sample'")
 
     def predict_latent(self, inputs: dict) -> torch.Tensor:
         """-> the generated pseudo-mask latent (B, C, h, w)."""

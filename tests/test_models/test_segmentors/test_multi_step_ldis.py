@@ -62,7 +62,7 @@ def test_loss_is_epsilon_mse_on_concatenated_latents():
         seen['sample'], seen['t'] = args[0], args[1]
 
     model.denoiser.unet.register_forward_pre_hook(spy, with_kwargs=True)
-    loss = model(**data, mode='loss')['loss_noise']
+    loss = model(**data, mode='loss')['loss_diffusion']
     z_0 = model.autoencoder.encode(
         model.target_pseudo_masks(data['inputs'], data['data_samples']))
     z_q = model.autoencoder.encode(data['inputs']['query'])
@@ -81,7 +81,7 @@ def test_loss_is_epsilon_mse_on_concatenated_latents():
 def test_gradients_reach_unet_encoder_and_null_tokens_not_vae():
     model = build(query_dropout=0.0, prompt_dropout=1.0)
     data = get_batch(model)
-    model(**data, mode='loss')['loss_noise'].backward()
+    model(**data, mode='loss')['loss_diffusion'].backward()
     assert model.null_tokens.grad is not None and model.null_tokens.grad.any()
     assert model.denoiser.unet.conv_in.weight.grad.any()
     assert all(p.grad is None for p in model.autoencoder.parameters())
@@ -153,3 +153,59 @@ def test_predict_with_sampled_prompt_counts():
 
 def test_isinstance():
     assert isinstance(build(), MultiStepLDIS)
+
+
+@pytest.mark.parametrize('scheduler', [
+    'DDPMScheduler', 'DDIMScheduler', 'DPMSolverMultistepScheduler',
+    'EulerDiscreteScheduler'
+])
+def test_every_sampler_runs_end_to_end(scheduler):
+    cfg = tiny_ldisn_cfg()
+    cfg['sampler']['scheduler'] = dict(cfg['sampler']['scheduler'],
+                                       type=scheduler)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg).eval()
+    ds = ShapesInContextDataset(num_episodes=2, img_size=32,
+                                pipeline=[dict(type='PackInContextInputs')])
+    with torch.no_grad():
+        out = model.test_step(pseudo_collate([ds[0], ds[1]]))
+    for sample in out:
+        assert sample.pred_sem_seg.shape == (32, 32)
+        assert torch.isfinite(sample.seg_logits.data).all()
+
+
+@pytest.mark.parametrize('k', [1, 3, 5])
+@pytest.mark.parametrize('cfg_type', ['MultiStepLDIS', 'OneStepLDIS'])
+def test_k_shot_tokens_concatenate_with_their_post_masks(k, cfg_type):
+    from diffseg.testing import tiny_ldis1_cfg
+    cfg = tiny_ldisn_cfg() if cfg_type == 'MultiStepLDIS' else \
+        tiny_ldis1_cfg()
+    torch.manual_seed(0)
+    model = MODELS.build(cfg).eval()
+    data = get_batch(model, n=2, num_prompts=k, training=False)
+    prompts = data['inputs']['prompts']
+    assert prompts.shape[1] == k
+    tokens, mask = model.encode_prompts(data['inputs'])
+    assert tokens.shape[1] == k * TOKENS_PER_PROMPT
+    # each prompt's slice equals encoding that prompt alone
+    for j in range(k):
+        alone, alone_mask = model.prompt_encoder(prompts[:, j:j + 1])
+        sl = slice(j * TOKENS_PER_PROMPT, (j + 1) * TOKENS_PER_PROMPT)
+        torch.testing.assert_close(tokens[:, sl], alone)
+        assert torch.equal(mask[:, sl], alone_mask)
+    with torch.no_grad():
+        out = model(data['inputs'], mode='tensor')
+    assert out.shape == (2, 4, 16, 16)
+
+
+@pytest.mark.parametrize('kind', ['v_prediction', 'sample'])
+def test_prediction_types(kind):
+    from diffseg.testing import TINY_SCHEDULER
+    model = build(noise_scheduler=dict(TINY_SCHEDULER, prediction_type=kind))
+    z_0, noise = torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8)
+    t = torch.tensor([5, 60])
+    abar = model.noise_scheduler.alphas_cumprod[t][:, None, None, None]
+    expected = (abar.sqrt() * noise - (1 - abar).sqrt() * z_0
+                if kind == 'v_prediction' else z_0)
+    torch.testing.assert_close(model.prediction_target(z_0, noise, t),
+                               expected)
