@@ -194,3 +194,25 @@ def test_pretrainer_save_pretrained_round_trip(tmp_path):
     with torch.no_grad():
         torch.testing.assert_close(loaded.encode(x),
                                    model.autoencoder.encode(x))
+
+
+def test_exported_scaling_factor_gives_unit_latents(tmp_path):
+    """save_pretrained sets scaling_factor = 1 / std of the training latents."""
+    from diffseg.registry import MODELS
+    from diffseg.testing import TINY_VAE
+    torch.manual_seed(0)
+    model = MODELS.build(dict(type='VAEPretrainer',
+                              autoencoder=dict(type='SDVAE', config=TINY_VAE),
+                              std_momentum=0.5))
+    assert model.latent_std == 0
+    batches = [torch.randn(4, 4, 8, 8) * s for s in (2.0, 4.0)]
+    for b in batches:
+        model.update_latent_std(b)
+    expected = 0.5 * batches[0].std() + 0.5 * batches[1].std()
+    torch.testing.assert_close(model.latent_std, expected)
+    path = model.save_pretrained(str(tmp_path))
+    from diffseg.models.autoencoders import SDVAE
+    loaded = SDVAE(pretrained=str(tmp_path))
+    assert path.endswith('vae')
+    assert loaded.scaling_factor == pytest.approx(1 / expected.item(),
+                                                  rel=1e-6)
