@@ -14,7 +14,7 @@ from mmengine.visualization import Visualizer
 from diffseg.registry import VISUALIZERS
 
 MIN_TILE_HEIGHT = 128
-MASK_COLOUR = (0, 255, 0)  # RGB, blended over mask == 1
+BACKGROUND_COLOUR = (0, 0, 0)  # RGB, blended over mask == 0
 IGNORE_COLOUR = (128, 128, 128)  # RGB, blended over mask == 255
 CONTOUR_COLOUR = (255, 255, 255)
 IGNORE_INDEX = 255
@@ -58,9 +58,11 @@ def _resize(img: np.ndarray, mask: np.ndarray, height: int):
 
 
 def _overlay(img: np.ndarray, mask: np.ndarray, alpha: float) -> np.ndarray:
-    """Blend MASK_COLOUR on mask == 1, IGNORE_COLOUR on 255; outline mask."""
+    """Dim everything but the mask (so its own colours stay visible): blend
+    BACKGROUND_COLOUR on mask == 0, IGNORE_COLOUR on 255; outline the mask."""
     out = img.astype(np.float32)
-    for value, colour in ((1, MASK_COLOUR), (IGNORE_INDEX, IGNORE_COLOUR)):
+    for value, colour in ((0, BACKGROUND_COLOUR),
+                          (IGNORE_INDEX, IGNORE_COLOUR)):
         sel = mask == value
         out[sel] = (1 - alpha) * out[sel] + alpha * np.float32(colour)
     out = np.round(out).astype(np.uint8)
@@ -109,8 +111,8 @@ def draw_incontext_panel(data_sample,
 
     Tiles: each prompt image with its mask, the query with ``pred_sem_seg``
     (caption with the IoU when the gt is there), the query with
-    ``gt_sem_seg``; the plain query when neither is drawn. Masks are blended in
-    MASK_COLOUR with weight ``alpha`` and outlined. All tiles are resized to
+    ``gt_sem_seg``; the plain query when neither is drawn. Outside each mask
+    the image is darkened with weight ``alpha``; the mask is outlined. All tiles are resized to
     one height, at least MIN_TILE_HEIGHT; a query image of another size than
     the masks (the pipeline resized it) is resized to the masks.
 
@@ -211,7 +213,7 @@ class InContextVisualizer(Visualizer):
     """Visualizer drawing episodes with :func:`draw_incontext_panel`.
 
     Args:
-        alpha: weight of the mask colour.
+        alpha: how much the pixels outside a mask are darkened.
         class_names: names indexed by class id; default: ``dataset_meta
             ['classes']``, which the runner's loops set.
     """

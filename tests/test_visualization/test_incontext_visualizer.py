@@ -10,7 +10,7 @@ from diffseg.registry import VISUALIZERS
 from diffseg.structures import InContextDataSample
 from diffseg.visualization import InContextVisualizer, draw_incontext_panel
 from diffseg.visualization.incontext_visualizer import (LINE_HEIGHT,
-                                                        MASK_COLOUR)
+                                                        BACKGROUND_COLOUR)
 
 
 def make_sample(rng, prompt_size=(64, 64), query_size=(64, 64), k=2,
@@ -55,7 +55,7 @@ def test_large_tiles_set_the_height():
     assert panel.shape == (200 + LINE_HEIGHT, 2 * 100 + 300, 3)
 
 
-def test_overlay_colour_exactly_on_mask():
+def test_background_dimmed_and_mask_kept_exactly():
     rng = np.random.default_rng(1)
     sample, query = make_sample(rng, k=1)
     alpha = 0.5
@@ -67,11 +67,12 @@ def test_overlay_colour_exactly_on_mask():
     img = img.repeat(2, 0).repeat(2, 1).astype(np.int64)
     mask = sample.prompt_masks[0].numpy().repeat(2, 0).repeat(2, 1) == 1
 
-    assert (tile[~mask] == img[~mask]).all()
     blend = np.round((1 - alpha) * img.astype(np.float32) +
-                     alpha * np.float32(MASK_COLOUR))
+                     alpha * np.float32(BACKGROUND_COLOUR))
+    assert (tile[~mask] == blend[~mask]).all()
     interior = cv2.erode(mask.astype(np.uint8), np.ones((3, 3))) == 1
-    assert (tile[interior] == blend[interior]).all()
+    # the masked object keeps its own colours
+    assert (tile[interior] == img[interior]).all()
     # the rim is the white contour
     rim = mask & ~interior
     assert (tile[rim] == 255).all()
