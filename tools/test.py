@@ -113,7 +113,7 @@ def supports_prompt_swap(dataset_cfg) -> bool:
 
 
 def print_summary(metrics: dict, swapped: dict, out_path: str) -> None:
-    rows = [('prompted (val)', metrics.get('mIoU'), metrics.get('FBIoU'))]
+    rows = [('prompted', metrics.get('mIoU'), metrics.get('FBIoU'))]
     if 'baseline/mIoU' in metrics:
         rows.append(('prompt-agnostic baseline', metrics['baseline/mIoU'],
                      metrics['baseline/FBIoU']))

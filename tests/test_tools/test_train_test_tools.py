@@ -41,7 +41,7 @@ def test_test_tool_prints_summary_and_draws_panels(tiny_run, tmp_path):
                     tmp_path / 'test_work_dir', '--show-dir', show_dir)
     summary = proc.stdout[proc.stdout.index('episodes'):]
     assert 'mIoU' in summary and 'FB-IoU' in summary
-    for row in ('prompted (val)', 'prompt-agnostic baseline',
+    for row in ('prompted', 'prompt-agnostic baseline',
                 'prompt swapped'):
         assert re.search(rf'{re.escape(row)}\s+[\d.]+\s+[\d.]+', summary)
     with open(tmp_path / 'test_work_dir' / 'test_summary.json') as f:
