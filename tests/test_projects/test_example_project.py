@@ -22,7 +22,12 @@ def test_config_swaps_in_the_encoder(on_repo_path):
     cfg = Config.fromfile(PROJECT_CONFIG)  # runs custom_imports
     assert cfg.model.prompt_encoder == dict(type='MeanColourPromptEncoder',
                                             out_dim=64)
-    assert cfg.model.type == 'OneStepLDIS' and cfg.train_cfg.max_iters == 2000
+    base = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'ldis',
+                                    'ldis1_tiny_1shot_shapes_64.py'))
+    # everything but the encoder comes from the demo config
+    assert cfg.model.type == base.model.type
+    assert cfg.model.denoiser == base.model.denoiser
+    assert cfg.train_cfg == base.train_cfg
     assert PROMPT_ENCODERS.get('MeanColourPromptEncoder') is not None
 
 
