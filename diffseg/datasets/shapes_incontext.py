@@ -5,6 +5,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from diffseg.registry import DATASETS
+from diffseg.utils.misc import check_choice
 from .shapes_rendering import hsv_to_rgb, shape_mask, textured_background
 
 # Each class is a colour family with its own shape, so that a tiny model can
@@ -66,12 +67,8 @@ class ShapesInContextDataset(BaseDataset):
                  seed_offset: int = 0,
                  pipeline: Sequence = (),
                  **kwargs):
-        if split not in SPLITS:
-            raise ValueError(f'split {split!r} is unknown; expected one of '
-                             f'{sorted(SPLITS)}')
-        if prompt_mode not in PROMPT_MODES:
-            raise ValueError(f'prompt_mode {prompt_mode!r} is unknown; '
-                             f'expected one of {PROMPT_MODES}')
+        check_choice('split', split, SPLITS)
+        check_choice('prompt_mode', prompt_mode, PROMPT_MODES)
         k_range = ((num_prompts, num_prompts) if isinstance(num_prompts, int)
                    else tuple(num_prompts))
         if len(k_range) != 2 or not 1 <= k_range[0] <= k_range[1]:

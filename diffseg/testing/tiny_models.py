@@ -45,3 +45,16 @@ def tiny_ldisn_cfg(**overrides) -> dict:
                      num_inference_steps=3, seed=0))
     cfg.update(overrides)
     return cfg
+
+
+def tiny_episode_batch(model, n: int = 2, num_prompts=1, img_size: int = 32,
+                       training: bool = True) -> dict:
+    """``n`` shapes episodes through ``model.data_preprocessor``."""
+    from mmengine.dataset import pseudo_collate
+
+    from diffseg.datasets import ShapesInContextDataset
+    dataset = ShapesInContextDataset(
+        num_episodes=n, img_size=img_size, num_prompts=num_prompts,
+        pipeline=[dict(type='PackInContextInputs')])
+    episodes = pseudo_collate([dataset[i] for i in range(n)])
+    return model.data_preprocessor(episodes, training)

@@ -3,6 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from diffseg.registry import MASK_CODECS
+from diffseg.utils.misc import check_choice
 
 MODES = ('vanilla', 'perturbed', 'augmented')
 
@@ -26,9 +27,7 @@ class PseudoMaskCodec:
     def __init__(self, mode: str = 'vanilla', low: float = -1.0,
                  high: float = 1.0, gamma: float = 0.4, noise: float = 0.1,
                  ignore_index: int = 255):
-        if mode not in MODES:
-            raise ValueError(f'mode {mode!r} is unknown; expected one of '
-                             f'{MODES}')
+        check_choice('mode', mode, MODES)
         if not -1.0 <= low < high <= 1.0:
             raise ValueError(f'need -1 <= low < high <= 1; got low={low}, '
                              f'high={high}')

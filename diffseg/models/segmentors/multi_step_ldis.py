@@ -6,6 +6,7 @@ from torch import nn
 
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.registry import MODELS, SAMPLERS
+from diffseg.utils.misc import check_choice
 from .ldis_base import BaseLDIS
 
 NULL_PROMPTS = ('learned', 'encoded')
@@ -56,12 +57,8 @@ class MultiStepLDIS(BaseLDIS):
                  init_cfg=None):
         super().__init__(prompt_encoder, autoencoder, denoiser, mask_codec,
                          data_preprocessor, init_cfg)
-        if null_prompt not in NULL_PROMPTS:
-            raise ValueError(f'null_prompt {null_prompt!r} is unknown; '
-                             f'expected one of {NULL_PROMPTS}')
-        if dropout_scheme not in DROPOUT_SCHEMES:
-            raise ValueError(f'dropout_scheme {dropout_scheme!r} is unknown; '
-                             f'expected one of {DROPOUT_SCHEMES}')
+        check_choice('null_prompt', null_prompt, NULL_PROMPTS)
+        check_choice('dropout_scheme', dropout_scheme, DROPOUT_SCHEMES)
         latent_channels = self.autoencoder.latent_channels
         if self.denoiser.in_channels != 2 * latent_channels:
             raise ValueError(

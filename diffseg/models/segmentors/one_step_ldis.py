@@ -6,6 +6,7 @@ import torch.nn.functional as F
 
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.registry import MODELS, SAMPLERS
+from diffseg.utils.misc import check_choice
 from .ldis_base import BaseLDIS
 
 LOSS_SPACES = ('latent', 'pixel')
@@ -42,9 +43,7 @@ class OneStepLDIS(BaseLDIS):
                  init_cfg=None):
         super().__init__(prompt_encoder, autoencoder, denoiser, mask_codec,
                          data_preprocessor, init_cfg)
-        if loss_space not in LOSS_SPACES:
-            raise ValueError(f'loss_space {loss_space!r} is unknown; expected '
-                             f'one of {LOSS_SPACES}')
+        check_choice('loss_space', loss_space, LOSS_SPACES)
         if input_timestep > 0 and noise_scheduler is None:
             raise ValueError('input_timestep > 0 needs a noise_scheduler '
                              "config, e.g. dict(type='DDPMScheduler')")

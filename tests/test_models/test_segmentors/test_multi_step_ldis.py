@@ -8,7 +8,7 @@ from diffseg.datasets import ShapesInContextDataset
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.segmentors import MultiStepLDIS
 from diffseg.registry import MODELS
-from diffseg.testing import TINY_UNET, tiny_ldisn_cfg
+from diffseg.testing import TINY_UNET, tiny_episode_batch, tiny_ldisn_cfg
 
 TOKENS_PER_PROMPT = 16  # TINY_CLIP: 32 px images, 8 px patches
 
@@ -19,11 +19,7 @@ def build(**overrides):
 
 
 def get_batch(model, n=2, num_prompts=1, training=True):
-    ds = ShapesInContextDataset(num_episodes=n, img_size=32,
-                                num_prompts=num_prompts,
-                                pipeline=[dict(type='PackInContextInputs')])
-    return model.data_preprocessor(pseudo_collate([ds[i] for i in range(n)]),
-                                   training)
+    return tiny_episode_batch(model, n, num_prompts, training=training)
 
 
 def test_conv_in_expansion_keeps_pretrained_output(tmp_path):

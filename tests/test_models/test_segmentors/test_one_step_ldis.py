@@ -1,13 +1,10 @@
 import pytest
 import torch
-import torch.nn.functional as F
-from mmengine.dataset import pseudo_collate
 from mmengine.optim import OptimWrapper
 
-from diffseg.datasets import ShapesInContextDataset
 from diffseg.models.segmentors import OneStepLDIS
 from diffseg.registry import MODELS
-from diffseg.testing import tiny_ldis1_cfg
+from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg
 
 TOKENS_PER_PROMPT = 16  # TINY_CLIP: 32 px images, 8 px patches
 
@@ -18,11 +15,7 @@ def build(**overrides):
 
 
 def get_batch(model, n=2, num_prompts=1, training=True):
-    ds = ShapesInContextDataset(num_episodes=n, img_size=32,
-                                num_prompts=num_prompts,
-                                pipeline=[dict(type='PackInContextInputs')])
-    return model.data_preprocessor(pseudo_collate([ds[i] for i in range(n)]),
-                                   training)
+    return tiny_episode_batch(model, n, num_prompts, training=training)
 
 
 class DenoiserSpy:
