@@ -3,28 +3,13 @@ from collections import defaultdict
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.structures import BaseDataElement
 from prettytable import PrettyTable
 
 from diffseg.registry import METRICS
-
-
-def _as_mask(value, name: str, episode: str) -> torch.Tensor:
-    """PixelData, its dict form, array or tensor of (1, H, W) -> (H, W)."""
-    if isinstance(value, BaseDataElement):
-        value = value.data
-    elif isinstance(value, dict):
-        value = value['data']
-    mask = torch.as_tensor(value).cpu()
-    if mask.ndim == 3 and mask.shape[0] == 1:
-        mask = mask[0]
-    if mask.ndim != 2:
-        raise ValueError(f'{name} of episode {episode} has shape '
-                         f'{tuple(mask.shape)}; expected (1, H, W) or (H, W)')
-    return mask
+from .mask_reading import read_mask
 
 
 def _ratio(inter: int, union: int) -> float:
@@ -88,8 +73,10 @@ class InContextIoU(BaseMetric):
             if 'cls_id' not in sample:
                 raise ValueError(f'episode {episode} has no cls_id in its '
                                  'metainfo')
-            pred = _as_mask(sample[self.pred_key], self.pred_key, episode)
-            gt = _as_mask(sample['gt_sem_seg'], 'gt_sem_seg', episode)
+            pred = read_mask(sample[self.pred_key], self.pred_key,
+                             f'episode {episode}')
+            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
+                           f'episode {episode}')
             if pred.shape != gt.shape:
                 raise ValueError(
                     f'episode {episode}: {self.pred_key} has shape '

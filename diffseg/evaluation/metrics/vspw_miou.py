@@ -1,0 +1,115 @@
+"""mIoU and frequency-weighted IoU of video semantic segmentation (VSPW)."""
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+from mmengine.structures import BaseDataElement
+from prettytable import PrettyTable
+
+from diffseg.registry import METRICS
+from .mask_reading import read_mask
+
+
+@METRICS.register_module()
+class VSPWIoU(BaseMetric):
+    """mIoU and fwIoU over all frames of all videos, as VSPW reports them.
+
+    Each data sample is one frame whose prediction and gt (1, H, W) hold class
+    ids in [0, num_classes); gt pixels equal to ``ignore_index`` are left out.
+    One confusion matrix (gt x pred) is accumulated over all frames:
+
+    - IoU_c = TP_c / (gt_c + pred_c - TP_c); mIoU is the mean over the classes
+      with a nonzero union (the others are logged as '-').
+    - fwIoU = sum_c freq_c * IoU_c with freq_c = gt pixels of class c / all
+      valid gt pixels.
+
+    Both are in percent; the per-class IoU is logged as a table.
+
+    Args:
+        num_classes: number of classes.
+        ignore_index: gt value of pixels that are not evaluated.
+        class_names: names indexed by class id; default: ``dataset_meta
+            ['classes']`` when set.
+        pred_key: field of the data sample holding the prediction.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 ignore_index: int = 255,
+                 class_names: Optional[Sequence[str]] = None,
+                 pred_key: str = 'pred_sem_seg',
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if class_names is not None and len(class_names) != num_classes:
+            raise ValueError(f'{len(class_names)} class_names for '
+                             f'num_classes={num_classes}')
+        self.num_classes = num_classes
+        self.ignore_index = ignore_index
+        self.class_names = class_names
+        self.pred_key = pred_key
+
+    def process(self, data_batch, data_samples: Sequence) -> None:
+        """Add each frame's confusion matrix to a running one.
+
+        ``self.results`` holds that single (num_classes, num_classes) matrix
+        per process, so memory does not grow with the number of frames.
+        """
+        n = self.num_classes
+        if not self.results:
+            self.results.append(np.zeros((n, n), np.int64))
+        for sample in data_samples:
+            if isinstance(sample, BaseDataElement):
+                sample = sample.to_dict()
+            frame = str(sample.get('img_path', '?'))
+            for key in (self.pred_key, 'gt_sem_seg'):
+                if key not in sample:
+                    raise ValueError(f'frame {frame} has no {key!r}; its '
+                                     f'fields are {sorted(sample)}')
+            pred = read_mask(sample[self.pred_key], self.pred_key,
+                             f'frame {frame}').numpy().astype(np.int64)
+            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
+                           f'frame {frame}').numpy().astype(np.int64)
+            if pred.shape != gt.shape:
+                raise ValueError(
+                    f'frame {frame}: {self.pred_key} has shape {pred.shape} '
+                    f'but gt_sem_seg has shape {gt.shape}')
+            valid = gt != self.ignore_index
+            pred, gt = pred[valid], gt[valid]
+            for name, values in ((self.pred_key, pred), ('gt_sem_seg', gt)):
+                if ((values < 0) | (values >= n)).any():
+                    raise ValueError(
+                        f'frame {frame}: {name} has class ids outside '
+                        f'[0, {n}) at non-ignored pixels: '
+                        f'{np.unique(values[(values < 0) | (values >= n)])}')
+            self.results[0] += np.bincount(
+                gt * n + pred, minlength=n * n).reshape(n, n)
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        """Return ``dict(mIoU=..., fwIoU=...)`` in percent, 2 decimals."""
+        confusion = np.sum(results, axis=0)  # (gt, pred)
+        inter = np.diag(confusion)
+        gt_area = confusion.sum(1)
+        union = gt_area + confusion.sum(0) - inter
+        present = union > 0
+        iou = np.full(self.num_classes, np.nan)
+        iou[present] = inter[present] / union[present]
+
+        class_names = self.class_names or (self.dataset_meta or {}).get(
+            'classes')
+        table = PrettyTable(['Class', 'IoU'])
+        for c in range(self.num_classes):
+            name = (class_names[c] if class_names is not None
+                    and c < len(class_names) else str(c))
+            table.add_row([name, '-' if np.isnan(iou[c])
+                           else f'{100 * iou[c]:.2f}'])
+        print_log('per class results:\n' + table.get_string(),
+                  logger='current')
+
+        miou = np.mean(iou[present]) if present.any() else float('nan')
+        total = gt_area.sum()
+        fwiou = (np.sum(gt_area[present] * iou[present]) / total
+                 if total > 0 else float('nan'))
+        return dict(mIoU=round(100 * float(miou), 2),
+                    fwIoU=round(100 * float(fwiou), 2))
