@@ -112,20 +112,26 @@ def supports_prompt_swap(dataset_cfg) -> bool:
         dataset_cls.__init__).parameters
 
 
-def print_summary(metrics: dict, swapped: dict, out_path: str) -> None:
-    rows = [('prompted', metrics.get('mIoU'), metrics.get('FBIoU'))]
+def print_summary(metrics: dict, swapped: dict, title: str,
+                  out_path: str) -> None:
+    """Print the in-context figures side by side and save them as json."""
+    if 'mIoU' not in metrics:
+        return
+    rows = [('prompted', metrics['mIoU'], metrics['FBIoU'])]
     if 'baseline/mIoU' in metrics:
         rows.append(('prompt-agnostic baseline', metrics['baseline/mIoU'],
                      metrics['baseline/FBIoU']))
     if swapped:
         rows.append(('prompt swapped', swapped.get('mIoU'),
                      swapped.get('FBIoU')))
-    lines = ['', f"{'episodes':<28}{'mIoU':>8}{'FB-IoU':>9}"]
+    lines = ['', title, f"{'episodes':<28}{'mIoU':>8}{'FB-IoU':>9}"]
     lines += [f'{name:<28}{miou:>8.2f}{fb:>9.2f}' for name, miou, fb in rows]
     print('\n'.join(lines), flush=True)
     with open(out_path, 'w') as f:
-        json.dump({name: dict(mIoU=float(m), FBIoU=float(fb))
-                   for name, m, fb in rows}, f, indent=2)
+        json.dump(dict(title=title, **{
+            name: dict(mIoU=float(m), FBIoU=float(fb))
+            for name, m, fb in rows
+        }), f, indent=2)
 
 
 def main():
@@ -141,7 +147,11 @@ def main():
     if controls:
         swapped = Runner.from_cfg(swapped_prompt_cfg(cfg)).test()
     if is_main_process():
-        print_summary(metrics, swapped,
+        dataset = cfg.test_dataloader.dataset
+        title = ' '.join(str(part) for part in (
+            dataset.get('type'), dataset.get('split', ''),
+            f"({len(runner.test_dataloader.dataset)} episodes)") if part)
+        print_summary(metrics, swapped, title,
                       osp.join(cfg.work_dir, 'test_summary.json'))
 
 

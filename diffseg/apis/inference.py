@@ -1,5 +1,6 @@
 """Build a model from a config + checkpoint and segment one episode."""
 import os.path as osp
+import warnings
 from typing import Optional, Sequence, Tuple, Union
 
 import cv2
@@ -8,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader
 
 from diffseg.datasets.transforms import PackInContextInputs
 from diffseg.registry import MODELS
@@ -43,7 +44,7 @@ def init_model(config: Union[str, Config],
     init_default_scope(config.get('default_scope', 'diffseg'))
     model = MODELS.build(config.model)
     if checkpoint is not None:
-        ckpt = load_checkpoint(model, checkpoint, map_location='cpu')
+        ckpt = load_weights(model, checkpoint)
         dataset_meta = ckpt.get('meta', {}).get('dataset_meta')
         if dataset_meta is not None:
             model.dataset_meta = dataset_meta
@@ -51,6 +52,29 @@ def init_model(config: Union[str, Config],
     model.to(device)
     model.eval()
     return model
+
+
+def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
+    """Load ``checkpoint`` into ``model``; returns the checkpoint dict.
+
+    Keys the model lacks are an error (the checkpoint is of another model);
+    keys the checkpoint lacks are expected when it holds only the trained
+    weights (``meta['trainable_only']``, LoRA runs): they stay as the config
+    built them, from the pretrained base.
+    """
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected:
+        raise ValueError(
+            f'checkpoint {checkpoint!r} does not fit the model: '
+            f'{len(unexpected)} of its keys are not in the model (e.g. '
+            f'{unexpected[:3]}); was it trained with another config?')
+    if missing and not ckpt.get('meta', {}).get('trainable_only', False):
+        warnings.warn(f'checkpoint {checkpoint!r} lacks {len(missing)} of '
+                      f'the model\'s weights (e.g. {missing[:3]}); they keep '
+                      'their initial values')
+    return ckpt
 
 
 def _read(path: str, flags: int, what: str) -> np.ndarray:

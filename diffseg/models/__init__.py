@@ -6,3 +6,4 @@ from .noise_schedulers import *  # noqa: F401,F403
 from .prompt_encoders import *  # noqa: F401,F403
 from .samplers import *  # noqa: F401,F403
 from .segmentors import *  # noqa: F401,F403
+from .text_encoders import *  # noqa: F401,F403

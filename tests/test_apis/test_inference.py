@@ -1,3 +1,5 @@
+import warnings
+
 import cv2
 import numpy as np
 import pytest
@@ -138,3 +140,23 @@ def test_bad_prompts(model):
         inference_incontext(model, p_img, [(p_img, square_mask(16, 16))])
     with pytest.raises(ValueError, match='prompt mask 0 has shape'):
         inference_incontext(model, p_img, [(p_img, p_img)])
+
+
+def test_checkpoint_of_another_model_is_a_clear_error(tmp_path, model):
+    from diffseg.apis.inference import load_weights
+    path = tmp_path / 'other.pth'
+    torch.save(dict(state_dict={'head.weight': torch.zeros(2)}, meta={}),
+               path)
+    with pytest.raises(ValueError, match=r"other\.pth.*head\.weight"):
+        load_weights(model, str(path))
+    partial = tmp_path / 'partial.pth'
+    first = next(iter(model.state_dict()))
+    torch.save(dict(state_dict={first: model.state_dict()[first]}, meta={}),
+               partial)
+    with pytest.warns(UserWarning, match='lacks'):
+        load_weights(model, str(partial))
+    torch.save(dict(state_dict={first: model.state_dict()[first]},
+                    meta=dict(trainable_only=True)), partial)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        load_weights(model, str(partial))

@@ -44,8 +44,13 @@ def test_test_tool_prints_summary_and_draws_panels(tiny_run, tmp_path):
     for row in ('prompted', 'prompt-agnostic baseline',
                 'prompt swapped'):
         assert re.search(rf'{re.escape(row)}\s+[\d.]+\s+[\d.]+', summary)
+    assert 'ShapesInContextDataset val (4 episodes)' in summary
     with open(tmp_path / 'test_work_dir' / 'test_summary.json') as f:
-        assert len(json.load(f)) == 3
+        saved = json.load(f)
+    assert saved.pop('title') == 'ShapesInContextDataset val (4 episodes)'
+    assert set(saved) == {'prompted', 'prompt-agnostic baseline',
+                          'prompt swapped'}
+    assert saved['prompt swapped']['mIoU'] >= 0
     # one panel per test episode (4), not redrawn by the swapped-prompt run
     panels = sorted(os.listdir(show_dir))
     assert panels == [f'episode_{i:06d}.png' for i in range(4)]
