@@ -1,3 +1,4 @@
 from .formatting import PackInContextInputs
+from .resize import ResizeEpisode
 
-__all__ = ['PackInContextInputs']
+__all__ = ['PackInContextInputs', 'ResizeEpisode']

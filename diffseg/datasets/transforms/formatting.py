@@ -65,9 +65,13 @@ class PackInContextInputs(BaseTransform):
             if key not in results:
                 continue
             seg = np.asarray(results[key])
-            if seg.shape != tuple(img.shape[1:]):
+            # test pipelines keep the gt at the original size
+            sizes = {tuple(img.shape[1:]),
+                     tuple(results.get('ori_shape', img.shape[1:]))}
+            if seg.shape not in sizes:
                 raise ValueError(f'{key} has shape {seg.shape} but the query '
-                                 f'image is {tuple(img.shape[1:])}')
+                                 f'image is {tuple(img.shape[1:])} (original '
+                                 f'size {results.get("ori_shape")})')
             field = 'gt_sem_seg' if key == 'gt_seg_map' else key
             sample.set_field(
                 PixelData(data=torch.from_numpy(seg.astype(np.int64))[None]),

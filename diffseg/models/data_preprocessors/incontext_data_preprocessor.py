@@ -68,7 +68,9 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
             batch.append(F.pad(self.normalize(img), (0, pad_w, 0, pad_h)))
             sample.set_metainfo(dict(pad_shape=(height, width),
                                      padding_size=(0, pad_w, 0, pad_h)))
-            if 'gt_sem_seg' in sample:
+            # a gt kept at the original size (test pipelines) stays as it is
+            if ('gt_sem_seg' in sample and tuple(
+                    sample.gt_sem_seg.shape) == tuple(img.shape[1:])):
                 gt = sample.gt_sem_seg.data
                 # PixelData refuses data of another size: drop it first
                 del sample.gt_sem_seg.data

@@ -1,0 +1,188 @@
+"""In-context episodes over an annotated segmentation dataset on disk."""
+from abc import ABCMeta, abstractmethod
+from collections import defaultdict
+from typing import List, Sequence, Tuple, Union
+
+import cv2
+import numpy as np
+from mmengine.dataset import BaseDataset
+
+from diffseg.utils.misc import check_choice
+
+IGNORE_INDEX = 255
+
+
+def read_rgb(path: str) -> np.ndarray:
+    """An image file -> (H, W, 3) uint8 RGB, with clear errors."""
+    img = cv2.imread(path, cv2.IMREAD_COLOR)
+    if img is None:
+        raise FileNotFoundError(f'image {path!r} is missing or unreadable')
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
+    """Episodes built from images with semantic annotations.
+
+    Subclasses implement ``load_data_list`` (one dict per image with
+    ``img_path``, ``classes``: the class ids present, and optionally ``group``,
+    e.g. the video, when prompts must come from the same group) and
+    ``load_label(info) -> (H, W) uint8`` (class ids, 255 = ignore).
+
+    An episode is a query image, a class present in it, K prompt images of
+    that class (other images; same group when groups are set) with their
+    masks, the query's mask of that class and ``gt_objects``, its mask of
+    every annotated class (the prompt-agnostic baseline). Training draws a fresh class
+    and fresh prompts every time an image is visited; test mode uses a fixed
+    list of episodes drawn once from ``seed`` ("fixed prompt-query pairs"),
+    one per image, or one per (image, class) with ``episodes_per_image='all'``.
+    With ``prompt_mode='swap'`` the test episodes are the same draws, less
+    those whose query shows no second class to swap to.
+
+    Args:
+        num_prompts: K, or a (min, max) pair drawn per episode.
+        prompt_mode: 'same', or 'swap' (prompts of another class present in
+            the query; the target stays: the prompt-following control).
+        seed: seed of the fixed test episodes.
+        episodes_per_image: 'one' or 'all' (test mode).
+    """
+
+    def __init__(self,
+                 num_prompts: Union[int, Sequence[int]] = 1,
+                 prompt_mode: str = 'same',
+                 seed: int = 0,
+                 episodes_per_image: str = 'one',
+                 **kwargs):
+        check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
+        check_choice('episodes_per_image', episodes_per_image, ('one', 'all'))
+        self.k_range = ((num_prompts, num_prompts)
+                        if isinstance(num_prompts, int) else
+                        tuple(num_prompts))
+        if len(self.k_range) != 2 or not 1 <= self.k_range[0] <= \
+                self.k_range[1]:
+            raise ValueError('num_prompts must be an int >= 1 or a (min, max) '
+                             f'pair with 1 <= min <= max; got {num_prompts}')
+        self.prompt_mode = prompt_mode
+        self.seed = seed
+        self.episodes_per_image = episodes_per_image
+        super().__init__(serialize_data=False, **kwargs)
+
+    @abstractmethod
+    def load_label(self, info: dict) -> np.ndarray:
+        """The (H, W) uint8 label map of an image: class ids, 255 ignore."""
+
+    # index ------------------------------------------------------------------
+    def full_init(self) -> None:
+        if self._fully_initialized:
+            return
+        super().full_init()
+        self.images_of = defaultdict(list)  # (group, class) -> image indices
+        for idx, info in enumerate(self.data_list):
+            for cls in info['classes']:
+                self.images_of[(info.get('group'), cls)].append(idx)
+        self.episodes = (self._fixed_episodes() if self.test_mode else None)
+
+    def _usable_classes(self, idx: int) -> List[int]:
+        """Classes of image ``idx`` that some other image can prompt."""
+        info = self.data_list[idx]
+        return [c for c in info['classes']
+                if len(self.images_of[(info.get('group'), c)]) > 1]
+
+    def _fixed_episodes(self) -> List[Tuple[int, int, int]]:
+        """(query index, class, episode seed) for every test episode."""
+        rng = np.random.default_rng(self.seed)
+        episodes = []
+        for idx in range(len(self.data_list)):
+            classes = self._usable_classes(idx)
+            if not classes:
+                continue
+            if self.episodes_per_image == 'one':
+                classes = [int(rng.choice(classes))]
+            episodes += [(idx, c, int(rng.integers(2**31))) for c in classes]
+        if self.prompt_mode == 'swap':
+            episodes = [e for e in episodes
+                        if len(self._usable_classes(e[0])) > 1]
+        if not episodes:
+            raise ValueError(f'{type(self).__name__} has no image whose class '
+                             'appears in another image: no episode can be '
+                             'built; check the annotations and split files')
+        return episodes
+
+    def __len__(self) -> int:
+        self.full_init()
+        return len(self.episodes if self.test_mode else self.data_list)
+
+    # episodes ---------------------------------------------------------------
+    def prepare_data(self, idx: int):
+        if self.test_mode:
+            query_idx, cls, seed = self.episodes[idx]
+            rng = np.random.default_rng(seed)
+        else:
+            rng = np.random.default_rng()
+            query_idx, cls = idx, None
+        episode = self.build_episode(query_idx, cls, rng)
+        if episode is None:
+            return None  # mmengine draws another index in training
+        episode['episode_idx'] = idx
+        return self.pipeline(episode)
+
+    def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
+        """The episode dict of ``query_idx`` (class ``cls`` or drawn)."""
+        info = self.data_list[query_idx]
+        classes = self._usable_classes(query_idx)
+        if cls is None:
+            if not classes:
+                return None
+            cls = int(rng.choice(classes))
+        prompt_cls = cls
+        if self.prompt_mode == 'swap':
+            others = [c for c in classes if c != cls]
+            if not others:
+                return None  # training only: test episodes always have one
+            prompt_cls = int(rng.choice(others))
+        img = read_rgb(info['img_path'])
+        label = self.checked_label(info, img)
+        gt = (label == cls).astype(np.uint8)
+        gt[label == IGNORE_INDEX] = IGNORE_INDEX
+        low, high = self.k_range
+        k = low if low == high else int(rng.integers(low, high + 1))
+        prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
+        if prompts is None:
+            return None
+        objects = ((label != 0) & (label != IGNORE_INDEX)).astype(np.uint8)
+        objects[label == IGNORE_INDEX] = IGNORE_INDEX
+        return dict(img=img, gt_seg_map=gt, gt_objects=objects, cls_id=cls,
+                    prompt_imgs=[p[0] for p in prompts],
+                    prompt_masks=[p[1] for p in prompts],
+                    prompt_cls_ids=[prompt_cls] * k,
+                    img_path=info['img_path'], img_shape=img.shape[:2],
+                    ori_shape=img.shape[:2])
+
+    def draw_prompts(self, query_idx: int, cls: int, k: int,
+                     rng: np.random.Generator):
+        """K (image, mask) pairs of ``cls`` from other images, or None."""
+        group = self.data_list[query_idx].get('group')
+        candidates = [i for i in self.images_of[(group, cls)]
+                      if i != query_idx]
+        rng.shuffle(candidates)
+        prompts = []
+        for i in candidates:
+            info = self.data_list[i]
+            img = read_rgb(info['img_path'])
+            mask = (self.checked_label(info, img) == cls).astype(np.uint8)
+            if mask.any():  # an empty prompt mask is never used
+                prompts.append((img, mask))
+            if len(prompts) == k:
+                return prompts
+        if self.test_mode:
+            raise ValueError(
+                f'class {cls} has {len(prompts)} usable prompt images for '
+                f'{self.data_list[query_idx]["img_path"]!r}; {k} are needed')
+        return None
+
+    def checked_label(self, info: dict, img: np.ndarray) -> np.ndarray:
+        label = self.load_label(info)
+        if label.shape != img.shape[:2]:
+            raise ValueError(
+                f'annotation of {info["img_path"]!r} is {label.shape} but '
+                f'the image is {img.shape[:2]}')
+        return label
