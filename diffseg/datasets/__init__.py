@@ -1,4 +1,12 @@
+from .coco_incontext import COCOInContextDataset
+from .davis_incontext import DAVIS16InContextDataset
+from .pascal_incontext import PascalVOCInContextDataset
 from .shapes_incontext import ShapesInContextDataset
 from .transforms import *  # noqa: F401,F403
+from .vspw_incontext import VSPWInContextDataset
 
-__all__ = ['ShapesInContextDataset']
+__all__ = [
+    'COCOInContextDataset', 'PascalVOCInContextDataset',
+    'ShapesInContextDataset', 'DAVIS16InContextDataset',
+    'VSPWInContextDataset'
+]

@@ -1,0 +1,108 @@
+"""DAVIS-16 in-context episodes: prompts are other frames of the video."""
+import os
+import os.path as osp
+from typing import List
+
+import numpy as np
+from PIL import Image
+
+from diffseg.registry import DATASETS
+from .incontext_seg_dataset import InContextSegDataset
+
+
+def read_video_list(data_root: str, split_file: str) -> List[str]:
+    """The video names of a split file (one a line), with clear errors."""
+    if not osp.isdir(data_root):
+        raise FileNotFoundError(f'data_root {data_root!r} is not a folder')
+    path = osp.join(data_root, split_file)
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'split file {path!r} is missing; expected a text file listing '
+            'video names, one a line')
+    with open(path) as f:
+        videos = [line.strip() for line in f if line.strip()]
+    if not videos:
+        raise ValueError(f'split file {path!r} lists no video')
+    return videos
+
+
+def video_frame_stems(img_dir: str, suffix: str, frame_step: int) -> List[str]:
+    """Every ``frame_step``-th frame stem of a video folder, by file name."""
+    if not osp.isdir(img_dir):
+        raise FileNotFoundError(f'video folder {img_dir!r} is missing')
+    stems = sorted(name[:-len(suffix)] for name in os.listdir(img_dir)
+                   if name.endswith(suffix))
+    if not stems:
+        raise FileNotFoundError(f'video folder {img_dir!r} holds no '
+                                f'{suffix} frame')
+    return stems[::frame_step]
+
+
+def read_mask(path: str) -> np.ndarray:
+    """An annotation PNG -> (H, W) array of its values (palette indices)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'annotation {path!r} is missing')
+    return np.asarray(Image.open(path))
+
+
+@DATASETS.register_module()
+class DAVIS16InContextDataset(InContextSegDataset):
+    """DAVIS-16 frames as in-context episodes, one video per group.
+
+    Foreground is any nonzero annotation value (255 in DAVIS-16) and becomes
+    class 1; frames without foreground are never queries nor prompts.
+
+    Args:
+        data_root: the DAVIS folder.
+        split_file: video list relative to ``data_root``, e.g.
+            'ImageSets/2016/train.txt'.
+        img_dir / ann_dir: frame and annotation folders under ``data_root``
+            (``<dir>/<video>/<frame>.jpg`` / ``.png``).
+        frame_step: keep every ``frame_step``-th frame of each video.
+        **kwargs: see :class:`InContextSegDataset`.
+    """
+
+    METAINFO = dict(classes=('background', 'object'))
+
+    def __init__(self,
+                 data_root: str,
+                 split_file: str,
+                 img_dir: str = 'JPEGImages/480p',
+                 ann_dir: str = 'Annotations/480p',
+                 frame_step: int = 1,
+                 **kwargs):
+        if frame_step < 1:
+            raise ValueError(f'frame_step must be >= 1, got {frame_step}')
+        self.split_file = split_file
+        self.img_dir = img_dir
+        self.ann_dir = ann_dir
+        self.frame_step = frame_step
+        super().__init__(data_root=data_root, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        data_list = []
+        for video in read_video_list(self.data_root, self.split_file):
+            img_dir = osp.join(self.data_root, self.img_dir, video)
+            for stem in video_frame_stems(img_dir, '.jpg', self.frame_step):
+                info = dict(img_path=osp.join(img_dir, stem + '.jpg'),
+                            ann_path=osp.join(self.data_root, self.ann_dir,
+                                              video, stem + '.png'),
+                            group=video,
+                            frame=stem)
+                info['classes'] = [1] if self.load_label(info).any() else []
+                data_list.append(info)
+        return data_list
+
+    def load_label(self, info: dict) -> np.ndarray:
+        mask = read_mask(info['ann_path'])
+        if mask.ndim == 3:  # an RGB annotation: any colour is foreground
+            mask = mask.any(axis=2)
+        return (mask != 0).astype(np.uint8)
+
+    def video_frames(self, video: str) -> List[dict]:
+        """The info dicts of ``video``'s frames, in frame order."""
+        self.full_init()
+        frames = [info for info in self.data_list if info['group'] == video]
+        if not frames:
+            raise KeyError(f'video {video!r} is not in {self.split_file!r}')
+        return frames

@@ -1,0 +1,235 @@
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from diffseg.datasets import incontext_seg_dataset
+from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
+from diffseg.datasets.vspw_incontext import VSPWInContextDataset
+from diffseg.registry import DATASETS
+
+H, W = 12, 16
+DAVIS_VIDEOS = {'bear': 5, 'car': 4}  # video -> frames
+EMPTY_FRAME = ('bear', 2)  # a DAVIS frame without foreground
+STUFF = 12
+# VSPW video -> classes drawn in its frames (besides 0 'others' and 255)
+VSPW_VIDEOS = {'v1': (3, STUFF), 'v2': (3, 7)}
+VSPW_FRAMES = 6
+
+
+def _write_jpg(path, value):
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    cv2.imwrite(path, np.full((H, W, 3), value, np.uint8))
+
+
+def _write_png(path, array, palette=False):
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    img = Image.fromarray(array)
+    if palette:
+        img = img.convert('P')
+        img.putpalette([v for i in range(256) for v in (i, i, i)])
+        img.putdata(array.ravel().tolist())
+    img.save(path)
+
+
+@pytest.fixture
+def davis_root(tmp_path):
+    for v, (video, n) in enumerate(DAVIS_VIDEOS.items()):
+        for i in reversed(range(n)):  # written out of order
+            stem = f'{i:05d}'
+            _write_jpg(
+                str(tmp_path / 'JPEGImages/480p' / video / f'{stem}.jpg'),
+                40 * v + 10 * i)
+            ann = np.zeros((H, W), np.uint8)
+            if (video, i) != EMPTY_FRAME:
+                ann[2:8, i:i + 6] = 255
+            _write_png(
+                str(tmp_path / 'Annotations/480p' / video / f'{stem}.png'),
+                ann)
+    split = tmp_path / 'ImageSets/2016/train.txt'
+    split.parent.mkdir(parents=True)
+    split.write_text('\n'.join(DAVIS_VIDEOS) + '\n')
+    return str(tmp_path)
+
+
+@pytest.fixture
+def vspw_root(tmp_path):
+    for v, (video, classes) in enumerate(VSPW_VIDEOS.items()):
+        for i in range(VSPW_FRAMES):
+            stem = f'{i:08d}'
+            _write_jpg(
+                str(tmp_path / 'data' / video / 'origin' / f'{stem}.jpg'),
+                40 * v + 10 * i)
+            mask = np.zeros((H, W), np.uint8)
+            mask[:, 1:6] = classes[0]
+            mask[:, 8:14] = classes[1]
+            mask[0, :] = 255
+            _write_png(str(tmp_path / 'data' / video / 'mask' / f'{stem}.png'),
+                       mask,
+                       palette=v == 1)
+    (tmp_path / 'train.txt').write_text('\n'.join(VSPW_VIDEOS) + '\n')
+    return str(tmp_path)
+
+
+def davis(root, **kwargs):
+    return DAVIS16InContextDataset(data_root=root,
+                                   split_file='ImageSets/2016/train.txt',
+                                   **kwargs)
+
+
+def vspw(root, **kwargs):
+    kwargs.setdefault('frame_step', 1)
+    kwargs.setdefault('stuff_classes', (STUFF, ))
+    return VSPWInContextDataset(data_root=root,
+                                split_file='train.txt',
+                                **kwargs)
+
+
+@pytest.fixture
+def read_paths(monkeypatch):
+    """The image paths read by the episodes: the query first, then prompts."""
+    paths = []
+    read_rgb = incontext_seg_dataset.read_rgb
+
+    def recording(path):
+        paths.append(path)
+        return read_rgb(path)
+
+    monkeypatch.setattr(incontext_seg_dataset, 'read_rgb', recording)
+    return paths
+
+
+def _episode_paths(ds, idx, read_paths):
+    read_paths.clear()
+    episode = ds[idx]
+    return episode, read_paths[0], read_paths[1:]
+
+
+# DAVIS ---------------------------------------------------------------------
+def test_davis_frames_order_step_and_classes(davis_root):
+    ds = davis(davis_root)
+    assert len(ds.data_list) == sum(DAVIS_VIDEOS.values())
+    frames = ds.video_frames('bear')
+    assert [f['frame'] for f in frames] == [f'{i:05d}' for i in range(5)]
+    assert [f['classes'] for f in frames] == [[1], [1], [], [1], [1]]
+    assert all(f['group'] == 'bear' for f in frames)
+    stepped = davis(davis_root, frame_step=2)
+    assert [f['frame'] for f in stepped.video_frames('bear')
+            ] == ['00000', '00002', '00004']
+    assert [f['frame']
+            for f in stepped.video_frames('car')] == ['00000', '00002']
+    with pytest.raises(KeyError, match='ghost'):
+        ds.video_frames('ghost')
+
+
+def test_davis_label_and_registry(davis_root):
+    ds = DATASETS.build(
+        dict(type='DAVIS16InContextDataset',
+             data_root=davis_root,
+             split_file='ImageSets/2016/train.txt'))
+    label = ds.load_label(ds.video_frames('car')[1])
+    assert label.dtype == np.uint8 and set(np.unique(label)) == {0, 1}
+    assert ds.metainfo['classes'] == ('background', 'object')
+
+
+def test_davis_prompts_from_same_video(davis_root, read_paths):
+    ds = davis(davis_root, num_prompts=2)
+    empty = ds.video_frames('bear')[EMPTY_FRAME[1]]['img_path']
+    for _ in range(3):
+        for idx, info in enumerate(ds.data_list):
+            if info['img_path'] == empty:
+                assert ds.build_episode(idx, None, np.random.default_rng()) \
+                    is None  # never a query
+                continue
+            episode, query, prompts = _episode_paths(ds, idx, read_paths)
+            assert query == info['img_path'] and len(prompts) == 2
+            assert episode['gt_seg_map'].max() == 1
+            for path in prompts:
+                assert osp.dirname(path) == osp.dirname(query)
+                assert path not in (query, empty)
+
+
+def test_davis_test_episodes_fixed_and_seeded(davis_root, read_paths):
+    a, b = davis(davis_root, test_mode=True), davis(davis_root, test_mode=True)
+    assert a.episodes == b.episodes and len(a) == len(a.data_list) - 1
+    empty = a.video_frames('bear')[EMPTY_FRAME[1]]['img_path']
+    for idx in range(len(a)):
+        ep_a, query, prompts = _episode_paths(a, idx, read_paths)
+        ep_b, query_b, prompts_b = _episode_paths(b, idx, read_paths)
+        assert (query, prompts) == (query_b, prompts_b)
+        assert empty not in [query] + prompts
+        np.testing.assert_array_equal(ep_a['prompt_masks'][0],
+                                      ep_b['prompt_masks'][0])
+    other = davis(davis_root, test_mode=True, seed=1)
+    assert other.episodes != a.episodes
+
+
+def test_davis_errors(davis_root, tmp_path):
+    with pytest.raises(FileNotFoundError, match='nowhere'):
+        davis(str(tmp_path / 'nowhere'))
+    with pytest.raises(FileNotFoundError, match='val.txt'):
+        DAVIS16InContextDataset(data_root=davis_root, split_file='val.txt')
+    split = osp.join(davis_root, 'ImageSets/2016/train.txt')
+    with open(split, 'a') as f:
+        f.write('ghost\n')
+    with pytest.raises(FileNotFoundError, match='ghost'):
+        davis(davis_root)
+    with open(split, 'w') as f:
+        f.write('car\n')
+    os.remove(osp.join(davis_root, 'Annotations/480p/car/00001.png'))
+    with pytest.raises(FileNotFoundError, match='car/00001.png'):
+        davis(davis_root)
+    with pytest.raises(ValueError, match='frame_step'):
+        davis(davis_root, frame_step=0)
+
+
+# VSPW ----------------------------------------------------------------------
+def test_vspw_frames_and_classes(vspw_root):
+    ds = vspw(vspw_root)
+    assert len(ds.data_list) == 2 * VSPW_FRAMES
+    assert [i['classes'] for i in ds.data_list] == \
+        [[3]] * VSPW_FRAMES + [[3, 7]] * VSPW_FRAMES
+    stepped = VSPWInContextDataset(data_root=vspw_root, split_file='train.txt')
+    assert [(i['group'], i['frame']) for i in stepped.data_list
+            ] == [(v, f'{f:08d}') for v in VSPW_VIDEOS for f in (0, 4)]
+    label = ds.load_label(ds.data_list[0])
+    assert set(np.unique(label)) == {0, 3, 255}  # stuff 12 -> background
+    assert ds.metainfo['classes'][0] == 'others'
+    assert len(ds.metainfo['classes']) == 125
+
+
+def test_vspw_episodes(vspw_root, read_paths):
+    ds = vspw(vspw_root, num_prompts=2)
+    seen = set()
+    for _ in range(4):
+        for idx, info in enumerate(ds.data_list):
+            episode, query, prompts = _episode_paths(ds, idx, read_paths)
+            cls = episode['cls_id']
+            seen.add((info['group'], cls))
+            assert cls in info['classes'] and cls != STUFF
+            gt = episode['gt_seg_map']
+            assert (gt[0] == 255).all() and set(np.unique(gt[1:])) == {0, 1}
+            for path, mask in zip(prompts, episode['prompt_masks']):
+                assert osp.dirname(path) == osp.dirname(query)
+                assert path != query and mask.any()
+    assert ('v2', 7) in seen and ('v2', 3) in seen
+
+
+def test_vspw_test_episodes_fixed_and_errors(vspw_root, tmp_path):
+    a = vspw(vspw_root, test_mode=True, episodes_per_image='all')
+    b = vspw(vspw_root, test_mode=True, episodes_per_image='all')
+    assert a.episodes == b.episodes
+    assert sorted(c for _, c, _ in a.episodes) == [3] * 12 + [7] * 6
+    with pytest.raises(ValueError, match='stuff_classes'):
+        vspw(vspw_root, stuff_classes=(0, ))
+    with pytest.raises(FileNotFoundError, match='nowhere'):
+        vspw(str(tmp_path / 'nowhere'))
+    os.remove(osp.join(vspw_root, 'data/v2/mask/00000003.png'))
+    with pytest.raises(FileNotFoundError, match='v2/mask/00000003.png'):
+        vspw(vspw_root)
+    (tmp_path / 'train.txt').write_text('v3\n')
+    with pytest.raises(FileNotFoundError, match='v3/origin'):
+        vspw(vspw_root)
