@@ -3,7 +3,7 @@
 # guidance at test time. Train: bash tools/dist_train.sh THIS_CONFIG 8
 _base_ = [
     '../_base_/default_runtime.py',
-    '../_base_/datasets/shapes_incontext_256.py',
+    '../_base_/datasets/icseg_256.py',
     '../_base_/models/ldisn_sd15.py',
     '../_base_/schedules/adamw_warmup_constant_160k.py',
 ]

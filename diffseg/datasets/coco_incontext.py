@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 from pycocotools.coco import COCO
+from tqdm import tqdm
 
 from diffseg.registry import DATASETS
 from diffseg.utils.misc import check_choice
@@ -96,7 +97,9 @@ class COCOInContextDataset(InContextSegDataset):
     def load_data_list(self) -> List[dict]:
         wanted = set(self.class_ids)
         data_list = []
-        for img_id in sorted(self.coco.getImgIds()):
+        for img_id in tqdm(sorted(self.coco.getImgIds()),
+                           desc='scanning COCO images',
+                           disable=not self.progress):
             classes = {self.cat_to_cls[a['category_id']]
                        for a in self.coco.imgToAnns[img_id]
                        if not a.get('iscrowd', 0)} & wanted

@@ -5,6 +5,7 @@ from typing import List
 
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from diffseg.registry import DATASETS
 from .incontext_seg_dataset import InContextSegDataset
@@ -81,7 +82,9 @@ class DAVIS16InContextDataset(InContextSegDataset):
 
     def load_data_list(self) -> List[dict]:
         data_list = []
-        for video in read_video_list(self.data_root, self.split_file):
+        videos = read_video_list(self.data_root, self.split_file)
+        for video in tqdm(videos, desc='scanning DAVIS videos',
+                          disable=not self.progress):
             img_dir = osp.join(self.data_root, self.img_dir, video)
             for stem in video_frame_stems(img_dir, '.jpg', self.frame_step):
                 info = dict(img_path=osp.join(img_dir, stem + '.jpg'),

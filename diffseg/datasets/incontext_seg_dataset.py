@@ -1,7 +1,11 @@
 """In-context episodes over an annotated segmentation dataset on disk."""
+import json
+import os
+import os.path as osp
+import tempfile
 from abc import ABCMeta, abstractmethod
 from collections import defaultdict
-from typing import List, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
@@ -10,6 +14,7 @@ from mmengine.dataset import BaseDataset
 from diffseg.utils.misc import check_choice
 
 IGNORE_INDEX = 255
+INDEX_TOOL = 'python tools/dataset_converters/build_incontext_index.py CONFIG'
 
 
 def read_rgb(path: str) -> np.ndarray:
@@ -23,10 +28,12 @@ def read_rgb(path: str) -> np.ndarray:
 class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     """Episodes built from images with semantic annotations.
 
-    Subclasses implement ``load_data_list`` (one dict per image with
-    ``img_path``, ``classes``: the class ids present, and optionally ``group``,
-    e.g. the video, when prompts must come from the same group) and
-    ``load_label(info) -> (H, W) uint8`` (class ids, 255 = ignore).
+    Subclasses implement ``load_data_list`` (one JSON-serialisable dict per
+    image with ``img_path``, ``classes``: the class ids present, and
+    optionally ``group``, e.g. the video, when prompts must come from the
+    same group; its scan loop goes through ``tqdm(..., disable=not
+    self.progress)``) and ``load_label(info) -> (H, W) uint8`` (class ids,
+    255 = ignore).
 
     An episode is a query image, a class present in it, K prompt images of
     that class (other images; same group when groups are set) with their
@@ -44,6 +51,11 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             the query; the target stays: the prompt-following control).
         seed: seed of the fixed test episodes.
         episodes_per_image: 'one' or 'all' (test mode).
+        index_file: JSON data list written by ``save_index`` (see
+            ``tools/dataset_converters/build_incontext_index.py``); when set,
+            it replaces the scan of ``load_data_list``. ``*_path`` entries
+            are stored relative to ``data_root``.
+        progress: show a progress bar while ``load_data_list`` scans.
     """
 
     def __init__(self,
@@ -51,6 +63,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  prompt_mode: str = 'same',
                  seed: int = 0,
                  episodes_per_image: str = 'one',
+                 index_file: Optional[str] = None,
+                 progress: bool = False,
                  **kwargs):
         check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
         check_choice('episodes_per_image', episodes_per_image, ('one', 'all'))
@@ -64,6 +78,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         self.prompt_mode = prompt_mode
         self.seed = seed
         self.episodes_per_image = episodes_per_image
+        self.index_file = index_file
+        self.progress = progress
         super().__init__(serialize_data=False, **kwargs)
 
     @abstractmethod
@@ -74,12 +90,77 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def full_init(self) -> None:
         if self._fully_initialized:
             return
-        super().full_init()
+        # mmengine's full_init, with the index file in place of the scan
+        # (data is never serialized here)
+        self.data_list = (self.load_index() if self.index_file else
+                          self.load_data_list())
+        self.data_list = self.filter_data()
+        if self._indices is not None:
+            self.data_list = self._get_unserialized_subset(self._indices)
+        self._fully_initialized = True
         self.images_of = defaultdict(list)  # (group, class) -> image indices
         for idx, info in enumerate(self.data_list):
             for cls in info['classes']:
                 self.images_of[(info.get('group'), cls)].append(idx)
         self.episodes = (self._fixed_episodes() if self.test_mode else None)
+
+    def _map_paths(self, info: dict, fn: Callable[[str], str]) -> dict:
+        """``info`` with ``fn`` applied to its ``*_path`` entries."""
+        if not self.data_root:
+            return dict(info)
+        return {k: fn(v) if k.endswith('_path') else v
+                for k, v in info.items()}
+
+    def _relative(self, path: str) -> str:
+        """``path`` relative to ``data_root``, or absolute outside it."""
+        rel = osp.relpath(path, self.data_root)
+        outside = rel == '..' or rel.startswith('..' + os.sep)
+        return osp.abspath(path) if outside else rel
+
+    def load_index(self) -> List[dict]:
+        """The data list stored in ``index_file``, checked."""
+        path = self.index_file
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'index file {path!r} of {type(self).__name__} is missing; '
+                f'build it with `{INDEX_TOOL}`')
+        expected = ('expected a JSON list of image dicts with "img_path" '
+                    f'(a string) and "classes" (a list); rebuild it with '
+                    f'`{INDEX_TOOL}`')
+        try:
+            with open(path) as f:
+                data_list = json.load(f)
+        except json.JSONDecodeError as e:
+            raise ValueError(f'index file {path!r} is not valid JSON ({e}); '
+                             f'{expected}') from e
+        if not isinstance(data_list, list):
+            raise ValueError(f'index file {path!r} holds a '
+                             f'{type(data_list).__name__}; {expected}')
+        for i, info in enumerate(data_list):
+            if not (isinstance(info, dict)
+                    and isinstance(info.get('img_path'), str)
+                    and isinstance(info.get('classes'), list)):
+                raise ValueError(f'index file {path!r}: entry {i} is '
+                                 f'{info!r:.200}; {expected}')
+        return [self._map_paths(info, lambda p: osp.join(self.data_root, p))
+                for info in data_list]
+
+    def save_index(self, data_list: List[dict], path: str) -> None:
+        """Write ``data_list`` (from ``load_data_list``) to ``path``
+        atomically, for ``index_file``."""
+        folder = osp.dirname(osp.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
+        try:
+            with os.fdopen(fd, 'w') as f:
+                json.dump([self._map_paths(info, self._relative)
+                           for info in data_list], f)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private
+            os.replace(tmp, path)
+        except BaseException:
+            if osp.exists(tmp):
+                os.remove(tmp)
+            raise
 
     def _usable_classes(self, idx: int) -> List[int]:
         """Classes of image ``idx`` that some other image can prompt."""

@@ -4,6 +4,7 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from diffseg.registry import DATASETS
 from .incontext_seg_dataset import InContextSegDataset
@@ -88,7 +89,8 @@ class PascalVOCInContextDataset(InContextSegDataset):
         with open(self.split_path) as f:
             stems = [line.strip() for line in f if line.strip()]
         data_list = []
-        for stem in stems:
+        for stem in tqdm(stems, desc='scanning VOC labels',
+                         disable=not self.progress):
             seg_map_path = osp.join(self.ann_root, stem + '.png')
             counts = np.bincount(read_label_png(seg_map_path).ravel(),
                                  minlength=256)

@@ -4,6 +4,7 @@ import os.path as osp
 from typing import List, Sequence
 
 import numpy as np
+from tqdm import tqdm
 
 from diffseg.registry import DATASETS
 from .davis_incontext import read_mask, read_video_list, video_frame_stems
@@ -56,7 +57,9 @@ class VSPWInContextDataset(InContextSegDataset):
 
     def load_data_list(self) -> List[dict]:
         data_list = []
-        for video in read_video_list(self.data_root, self.split_file):
+        videos = read_video_list(self.data_root, self.split_file)
+        for video in tqdm(videos, desc='scanning VSPW videos',
+                          disable=not self.progress):
             video_dir = osp.join(self.data_root, self.data_dir, video)
             img_dir = osp.join(video_dir, 'origin')
             for stem in video_frame_stems(img_dir, '.jpg', self.frame_step):

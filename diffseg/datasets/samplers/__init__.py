@@ -1,0 +1,3 @@
+from .weighted_dataset_sampler import WeightedDatasetSampler
+
+__all__ = ['WeightedDatasetSampler']
