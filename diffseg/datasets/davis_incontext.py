@@ -1,14 +1,14 @@
 """DAVIS-16 in-context episodes: prompts are other frames of the video."""
 import os
 import os.path as osp
-from typing import List
+from typing import List, Tuple
 
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
 from diffseg.registry import DATASETS
-from .incontext_seg_dataset import InContextSegDataset
+from .incontext_seg_dataset import InContextSegDataset, read_rgb
 
 
 def read_video_list(data_root: str, split_file: str) -> List[str]:
@@ -53,6 +53,16 @@ class DAVIS16InContextDataset(InContextSegDataset):
     Foreground is any nonzero annotation value (255 in DAVIS-16) and becomes
     class 1; frames without foreground are never queries nor prompts.
 
+    With ``first_frame_prompt=True`` in test mode (the DAVIS semi-supervised
+    protocol), the episodes are every kept frame t >= 1 of each listed
+    video, videos in split order and frames in order, each prompted by the
+    video's first frame and its annotation (``num_prompts`` must be 1).
+    Frames without foreground are queries too (gt all background), as DAVIS
+    scores every frame. Episodes carry the metainfo ``video`` (for
+    :class:`~diffseg.evaluation.VideoJF`) and ``prompt_key`` (the first
+    frame's path: the model encodes the prompt once per video). Training
+    ignores the flag.
+
     Args:
         data_root: the DAVIS folder.
         split_file: video list relative to ``data_root``, e.g.
@@ -60,6 +70,7 @@ class DAVIS16InContextDataset(InContextSegDataset):
         img_dir / ann_dir: frame and annotation folders under ``data_root``
             (``<dir>/<video>/<frame>.jpg`` / ``.png``).
         frame_step: keep every ``frame_step``-th frame of each video.
+        first_frame_prompt: test episodes prompted by the first frame.
         **kwargs: see :class:`InContextSegDataset`.
     """
 
@@ -71,9 +82,17 @@ class DAVIS16InContextDataset(InContextSegDataset):
                  img_dir: str = 'JPEGImages/480p',
                  ann_dir: str = 'Annotations/480p',
                  frame_step: int = 1,
+                 first_frame_prompt: bool = False,
                  **kwargs):
         if frame_step < 1:
             raise ValueError(f'frame_step must be >= 1, got {frame_step}')
+        num_prompts = kwargs.get('num_prompts', 1)
+        if first_frame_prompt and num_prompts not in (1, (1, 1), [1, 1]):
+            raise ValueError(
+                'first_frame_prompt=True prompts each frame with the first '
+                'frame of its video only, so num_prompts must be 1; got '
+                f'{num_prompts}')
+        self.first_frame_prompt = first_frame_prompt
         self.split_file = split_file
         self.img_dir = img_dir
         self.ann_dir = ann_dir
@@ -109,3 +128,41 @@ class DAVIS16InContextDataset(InContextSegDataset):
         if not frames:
             raise KeyError(f'video {video!r} is not in {self.split_file!r}')
         return frames
+
+    # first-frame prompts (test mode) ---------------------------------------
+    def _fixed_episodes(self) -> List[Tuple[int, int, int]]:
+        if not self.first_frame_prompt:
+            return super()._fixed_episodes()
+        self.first_frame_of = {}  # video -> data_list index of its frame 0
+        episodes = []
+        for idx, info in enumerate(self.data_list):
+            video = info['group']
+            if video not in self.first_frame_of:
+                self.first_frame_of[video] = idx
+            else:
+                episodes.append((idx, 1, 0))
+        if not episodes:
+            raise ValueError(f'{type(self).__name__}: no video of '
+                             f'{self.split_file!r} has a frame after its '
+                             'first one; no episode can be built')
+        return episodes
+
+    def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
+        if not (self.test_mode and self.first_frame_prompt):
+            return super().build_episode(query_idx, cls, rng)
+        info = self.data_list[query_idx]
+        video = info['group']
+        first = self.data_list[self.first_frame_of[video]]
+        img = read_rgb(info['img_path'])
+        gt = self.checked_label(info, img)  # {0, 1}: may be all background
+        prompt_img = read_rgb(first['img_path'])
+        prompt_mask = self.checked_label(first, prompt_img)
+        if not prompt_mask.any():
+            raise ValueError(
+                f'the first frame {first["img_path"]!r} of video {video!r} '
+                'has an empty annotation; it cannot prompt the video')
+        return dict(img=img, gt_seg_map=gt, gt_objects=gt.copy(), cls_id=1,
+                    prompt_imgs=[prompt_img], prompt_masks=[prompt_mask],
+                    prompt_cls_ids=[1], img_path=info['img_path'],
+                    img_shape=img.shape[:2], ori_shape=img.shape[:2],
+                    video=video, prompt_key=first['img_path'])

@@ -30,7 +30,8 @@ class PackInContextInputs(BaseTransform):
     def __init__(self,
                  meta_keys=('img_path', 'ori_shape', 'img_shape', 'cls_id',
                             'prompt_cls_ids', 'episode_idx', 'flip',
-                            'flip_direction', 'scale_factor')):
+                            'flip_direction', 'scale_factor', 'video',
+                            'prompt_key')):
         self.meta_keys = meta_keys
 
     def transform(self, results: dict) -> dict:

@@ -13,6 +13,12 @@ class BaseLDIS(BaseDiffSegModel):
     Prompts arrive as ``inputs['prompts']`` (B, K, 4, h, w) and, when episodes
     of a batch have different K, ``inputs['prompt_valid']`` (B, K) marks the
     real ones; tokens of padding prompts are masked out of cross-attention.
+
+    At inference, when every sample of a batch carries the same
+    ``prompt_key`` metainfo as the batch before (e.g. the first frame of a
+    video prompting each later frame), the prompt tokens of that batch are
+    reused instead of running the prompt encoder again. The cache holds one
+    entry and is cleared on entering training mode or on a key change.
     """
 
     def __init__(self, prompt_encoder: dict, autoencoder: dict,
@@ -24,9 +30,48 @@ class BaseLDIS(BaseDiffSegModel):
         self.autoencoder = AUTOENCODERS.build(autoencoder)
         self.denoiser = DENOISERS.build(denoiser)
         self.mask_codec = MASK_CODECS.build(mask_codec)
+        self._prompt_cache = None  # ((key, shape, device), (tokens, mask))
 
-    def encode_prompts(self, inputs: dict):
-        """-> tokens (B, K*N, D), token mask (B, K*N) bool or None."""
+    def train(self, mode: bool = True):
+        if mode:
+            self._prompt_cache = None
+        return super().train(mode)
+
+    @staticmethod
+    def _shared_prompt_key(data_samples):
+        """The ``prompt_key`` metainfo all ``data_samples`` share, or None."""
+        if not data_samples:
+            return None
+        keys = set()
+        for sample in data_samples:
+            meta = (sample if isinstance(sample, dict) else getattr(
+                sample, 'metainfo', {}))
+            key = meta.get('prompt_key')
+            if key is None:
+                return None
+            keys.add(str(key))
+        return keys.pop() if len(keys) == 1 else None
+
+    def encode_prompts(self, inputs: dict, data_samples=None):
+        """-> tokens (B, K*N, D), token mask (B, K*N) bool or None.
+
+        Not training, with ``data_samples`` all sharing one ``prompt_key``
+        equal to the previous batch's (same batch size), the previous
+        tokens are returned without running the prompt encoder.
+        """
+        prompts = inputs['prompts']
+        key = None if self.training else self._shared_prompt_key(data_samples)
+        if key is None:
+            self._prompt_cache = None
+            return self._encode_prompts(inputs)
+        ident = (key, tuple(prompts.shape), prompts.device)
+        if self._prompt_cache is not None and self._prompt_cache[0] == ident:
+            return self._prompt_cache[1]
+        out = self._encode_prompts(inputs)
+        self._prompt_cache = (ident, out)
+        return out
+
+    def _encode_prompts(self, inputs: dict):
         prompts = inputs['prompts']
         tokens, token_mask = self.prompt_encoder(prompts)
         valid = inputs.get('prompt_valid')

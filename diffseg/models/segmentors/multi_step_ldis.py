@@ -137,9 +137,9 @@ class MultiStepLDIS(BaseLDIS):
         raise ValueError(f'prediction_type {kind!r} is not supported; use '
                          "'epsilon', 'v_prediction' or 'sample'")
 
-    def predict_latent(self, inputs: dict) -> torch.Tensor:
+    def predict_latent(self, inputs: dict, data_samples=None) -> torch.Tensor:
         """-> the generated pseudo-mask latent (B, C, h, w)."""
-        tokens, token_mask = self.encode_prompts(inputs)
+        tokens, token_mask = self.encode_prompts(inputs, data_samples)
         null_tokens = self.null_prompt_tokens(inputs['prompts'])
         z_q = self.query_latent(inputs['query'])
         return self.sampler(self.denoiser, z_q, tokens, token_mask,
@@ -149,5 +149,5 @@ class MultiStepLDIS(BaseLDIS):
         return self.predict_latent(inputs)
 
     def predict(self, inputs: dict, data_samples):
-        return self.latent_to_samples(self.predict_latent(inputs), inputs,
-                                      data_samples)
+        return self.latent_to_samples(
+            self.predict_latent(inputs, data_samples), inputs, data_samples)

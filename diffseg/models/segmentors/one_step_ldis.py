@@ -65,10 +65,10 @@ class OneStepLDIS(BaseLDIS):
                        device=z.device, dtype=torch.long)
         return self.noise_scheduler.add_noise(z, torch.randn_like(z), t)
 
-    def predict_latent(self, inputs: dict) -> torch.Tensor:
+    def predict_latent(self, inputs: dict, data_samples=None) -> torch.Tensor:
         """inputs (query (B, 3, H, W), prompts (B, K, 4, h, w)) ->
         pseudo-mask latent (B, C, H/f, W/f)."""
-        tokens, token_mask = self.encode_prompts(inputs)
+        tokens, token_mask = self.encode_prompts(inputs, data_samples)
         z_q = self.query_latent(inputs['query'])
         return self.sampler(self.denoiser, z_q, tokens, token_mask)
 
@@ -84,5 +84,5 @@ class OneStepLDIS(BaseLDIS):
         return dict(loss_pixel=F.mse_loss(decoded.float(), target.float()))
 
     def predict(self, inputs: dict, data_samples):
-        return self.latent_to_samples(self.predict_latent(inputs), inputs,
-                                      data_samples)
+        return self.latent_to_samples(
+            self.predict_latent(inputs, data_samples), inputs, data_samples)

@@ -1,0 +1,67 @@
+"""DAVIS-16 test episodes prompted by the first frame of each video."""
+import numpy as np
+import pytest
+from test_video_incontext import DAVIS_VIDEOS, EMPTY_FRAME, davis  # noqa
+from test_video_incontext import davis_root  # noqa: F401 (fixture)
+
+from diffseg.datasets.davis_incontext import read_mask
+
+
+def first_frame_davis(root, **kwargs):
+    return davis(root, test_mode=True, first_frame_prompt=True, **kwargs)
+
+
+def test_first_frame_episodes_in_order(davis_root):  # noqa: F811
+    ds = first_frame_davis(davis_root)
+    expected = [(video, i) for video, n in DAVIS_VIDEOS.items()
+                for i in range(1, n)]
+    assert len(ds) == len(expected)
+    for idx, (video, i) in enumerate(expected):
+        ep = ds.prepare_data(idx)
+        stem = f'{i:05d}'
+        first = f'{davis_root}/JPEGImages/480p/{video}/00000.jpg'
+        assert ep['img_path'].endswith(f'{video}/{stem}.jpg')
+        assert ep['video'] == video and ep['prompt_key'] == first
+        assert ep['episode_idx'] == idx and ep['cls_id'] == 1
+        assert len(ep['prompt_imgs']) == len(ep['prompt_masks']) == 1
+        assert ep['prompt_cls_ids'] == [1]
+        # the prompt is frame 0 of the same video with its annotation
+        first_mask = read_mask(
+            f'{davis_root}/Annotations/480p/{video}/00000.png') != 0
+        np.testing.assert_array_equal(ep['prompt_masks'][0], first_mask)
+        v = list(DAVIS_VIDEOS).index(video)
+        assert abs(int(ep['prompt_imgs'][0].mean()) - 40 * v) <= 2
+        assert abs(int(ep['img'].mean()) - (40 * v + 10 * i)) <= 2
+        gt = read_mask(
+            f'{davis_root}/Annotations/480p/{video}/{stem}.png') != 0
+        np.testing.assert_array_equal(ep['gt_seg_map'], gt)
+        if (video, i) == EMPTY_FRAME:  # still a query, all background
+            assert not ep['gt_seg_map'].any()
+
+
+def test_first_frame_metainfo_packed(davis_root):  # noqa: F811
+    ds = first_frame_davis(
+        davis_root, frame_step=2,
+        pipeline=[dict(type='PackInContextInputs')])
+    # bear keeps 00000, 00002, 00004; car keeps 00000, 00002
+    assert len(ds) == 3
+    metas = [ds[i]['data_samples'].metainfo for i in range(len(ds))]
+    assert [m['video'] for m in metas] == ['bear', 'bear', 'car']
+    assert [m['img_path'][-9:] for m in metas] == ['00002.jpg', '00004.jpg',
+                                                   '00002.jpg']
+    assert metas[0]['prompt_key'] == metas[1]['prompt_key'] != metas[2][
+        'prompt_key']
+    assert metas[2]['prompt_key'].endswith('car/00000.jpg')
+
+
+def test_first_frame_needs_one_prompt(davis_root):  # noqa: F811
+    for k in (2, (1, 2)):
+        with pytest.raises(ValueError, match='num_prompts must be 1'):
+            first_frame_davis(davis_root, num_prompts=k)
+
+
+def test_first_frame_flag_off_keeps_drawn_episodes(davis_root):  # noqa: F811
+    plain = davis(davis_root, test_mode=True)
+    assert plain.episodes == davis(davis_root, test_mode=True,
+                                   first_frame_prompt=False).episodes
+    assert 'video' not in plain.prepare_data(0)
