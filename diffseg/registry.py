@@ -46,17 +46,17 @@ PARAM_SCHEDULERS = Registry('param scheduler',
 # (mmengine keys a registry's children by scope, so they cannot all be children
 # of MODELS); out-of-tree components register into them directly.
 PROMPT_ENCODERS = Registry('prompt encoder', scope='diffseg',
-    locations=['diffseg.models.prompt_encoders'])
+                           locations=['diffseg.models.prompt_encoders'])
 MASK_CODECS = Registry('mask codec', scope='diffseg',
-    locations=['diffseg.models.mask_codecs'])
+                       locations=['diffseg.models.mask_codecs'])
 AUTOENCODERS = Registry('autoencoder', scope='diffseg',
-    locations=['diffseg.models.autoencoders'])
+                        locations=['diffseg.models.autoencoders'])
 DENOISERS = Registry('denoiser', scope='diffseg',
-    locations=['diffseg.models.denoisers'])
+                     locations=['diffseg.models.denoisers'])
 SAMPLERS = Registry('sampler', scope='diffseg',
-    locations=['diffseg.models.samplers'])
+                    locations=['diffseg.models.samplers'])
 FEATURE_EXTRACTORS = Registry('feature extractor', scope='diffseg',
-    locations=['diffseg.models.feature_extractors'])
+                              locations=['diffseg.models.feature_extractors'])
 HEADS = Registry('head', scope='diffseg', locations=['diffseg.models.heads'])
 NOISE_SCHEDULERS = Registry('noise scheduler', scope='diffseg',
                             locations=['diffseg.models.noise_schedulers'])
