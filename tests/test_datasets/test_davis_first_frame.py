@@ -1,17 +1,28 @@
 """DAVIS-16 test episodes prompted by the first frame of each video."""
 import numpy as np
 import pytest
-from test_video_incontext import DAVIS_VIDEOS, EMPTY_FRAME, davis  # noqa
-from test_video_incontext import davis_root  # noqa: F401 (fixture)
 
-from diffseg.datasets.davis_incontext import read_mask
+from diffseg.datasets.davis_incontext import (DAVIS16InContextDataset,
+                                              read_mask)
+from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
+                                           EMPTY_FRAME, write_davis_tree)
+
+
+@pytest.fixture
+def davis_root(tmp_path):
+    return write_davis_tree(str(tmp_path))
+
+
+def davis(root, **kwargs):
+    return DAVIS16InContextDataset(data_root=root, split_file=DAVIS_SPLIT,
+                                   **kwargs)
 
 
 def first_frame_davis(root, **kwargs):
     return davis(root, test_mode=True, first_frame_prompt=True, **kwargs)
 
 
-def test_first_frame_episodes_in_order(davis_root):  # noqa: F811
+def test_first_frame_episodes_in_order(davis_root):
     ds = first_frame_davis(davis_root)
     expected = [(video, i) for video, n in DAVIS_VIDEOS.items()
                 for i in range(1, n)]
@@ -39,7 +50,7 @@ def test_first_frame_episodes_in_order(davis_root):  # noqa: F811
             assert not ep['gt_seg_map'].any()
 
 
-def test_first_frame_metainfo_packed(davis_root):  # noqa: F811
+def test_first_frame_metainfo_packed(davis_root):
     ds = first_frame_davis(
         davis_root, frame_step=2,
         pipeline=[dict(type='PackInContextInputs')])
@@ -54,13 +65,13 @@ def test_first_frame_metainfo_packed(davis_root):  # noqa: F811
     assert metas[2]['prompt_key'].endswith('car/00000.jpg')
 
 
-def test_first_frame_needs_one_prompt(davis_root):  # noqa: F811
+def test_first_frame_needs_one_prompt(davis_root):
     for k in (2, (1, 2)):
         with pytest.raises(ValueError, match='num_prompts must be 1'):
             first_frame_davis(davis_root, num_prompts=k)
 
 
-def test_first_frame_flag_off_keeps_drawn_episodes(davis_root):  # noqa: F811
+def test_first_frame_flag_off_keeps_drawn_episodes(davis_root):
     plain = davis(davis_root, test_mode=True)
     assert plain.episodes == davis(davis_root, test_mode=True,
                                    first_frame_prompt=False).episodes

@@ -10,10 +10,11 @@ from diffseg.datasets import incontext_seg_dataset
 from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
 from diffseg.datasets.vspw_incontext import VSPWInContextDataset
 from diffseg.registry import DATASETS
+from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
+                                           EMPTY_FRAME, HEIGHT, WIDTH,
+                                           write_davis_tree)
 
-H, W = 12, 16
-DAVIS_VIDEOS = {'bear': 5, 'car': 4}  # video -> frames
-EMPTY_FRAME = ('bear', 2)  # a DAVIS frame without foreground
+H, W = HEIGHT, WIDTH
 STUFF = 12
 # VSPW video -> classes drawn in its frames (besides 0 'others' and 255)
 VSPW_VIDEOS = {'v1': (3, STUFF), 'v2': (3, 7)}
@@ -37,22 +38,7 @@ def _write_png(path, array, palette=False):
 
 @pytest.fixture
 def davis_root(tmp_path):
-    for v, (video, n) in enumerate(DAVIS_VIDEOS.items()):
-        for i in reversed(range(n)):  # written out of order
-            stem = f'{i:05d}'
-            _write_jpg(
-                str(tmp_path / 'JPEGImages/480p' / video / f'{stem}.jpg'),
-                40 * v + 10 * i)
-            ann = np.zeros((H, W), np.uint8)
-            if (video, i) != EMPTY_FRAME:
-                ann[2:8, i:i + 6] = 255
-            _write_png(
-                str(tmp_path / 'Annotations/480p' / video / f'{stem}.png'),
-                ann)
-    split = tmp_path / 'ImageSets/2016/train.txt'
-    split.parent.mkdir(parents=True)
-    split.write_text('\n'.join(DAVIS_VIDEOS) + '\n')
-    return str(tmp_path)
+    return write_davis_tree(str(tmp_path))
 
 
 @pytest.fixture
@@ -75,8 +61,7 @@ def vspw_root(tmp_path):
 
 
 def davis(root, **kwargs):
-    return DAVIS16InContextDataset(data_root=root,
-                                   split_file='ImageSets/2016/train.txt',
+    return DAVIS16InContextDataset(data_root=root, split_file=DAVIS_SPLIT,
                                    **kwargs)
 
 
