@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from diffseg.registry import DATASETS
 from .incontext_seg_dataset import InContextSegDataset, read_rgb
+from .prompt_count import parse_prompt_range
 
 
 def read_video_list(data_root: str, split_file: str) -> List[str]:
@@ -87,7 +88,7 @@ class DAVIS16InContextDataset(InContextSegDataset):
         if frame_step < 1:
             raise ValueError(f'frame_step must be >= 1, got {frame_step}')
         num_prompts = kwargs.get('num_prompts', 1)
-        if first_frame_prompt and num_prompts not in (1, (1, 1), [1, 1]):
+        if first_frame_prompt and parse_prompt_range(num_prompts) != (1, 1):
             raise ValueError(
                 'first_frame_prompt=True prompts each frame with the first '
                 'frame of its video only, so num_prompts must be 1; got '

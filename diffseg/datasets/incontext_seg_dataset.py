@@ -12,6 +12,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from diffseg.utils.misc import check_choice
+from .prompt_count import draw_prompt_count, parse_prompt_range
 
 IGNORE_INDEX = 255
 INDEX_TOOL = 'python tools/dataset_converters/build_incontext_index.py CONFIG'
@@ -68,13 +69,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  **kwargs):
         check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
         check_choice('episodes_per_image', episodes_per_image, ('one', 'all'))
-        self.k_range = ((num_prompts, num_prompts)
-                        if isinstance(num_prompts, int) else
-                        tuple(num_prompts))
-        if len(self.k_range) != 2 or not 1 <= self.k_range[0] <= \
-                self.k_range[1]:
-            raise ValueError('num_prompts must be an int >= 1 or a (min, max) '
-                             f'pair with 1 <= min <= max; got {num_prompts}')
+        self.k_range = parse_prompt_range(num_prompts)
         self.prompt_mode = prompt_mode
         self.seed = seed
         self.episodes_per_image = episodes_per_image
@@ -224,8 +219,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         label = self.checked_label(info, img)
         gt = (label == cls).astype(np.uint8)
         gt[label == IGNORE_INDEX] = IGNORE_INDEX
-        low, high = self.k_range
-        k = low if low == high else int(rng.integers(low, high + 1))
+        k = draw_prompt_count(self.k_range, rng)
         prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
         if prompts is None:
             return None

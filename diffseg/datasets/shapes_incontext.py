@@ -6,6 +6,7 @@ from mmengine.dataset import BaseDataset
 
 from diffseg.registry import DATASETS
 from diffseg.utils.misc import check_choice
+from .prompt_count import draw_prompt_count, parse_prompt_range
 from .shapes_rendering import hsv_to_rgb, shape_mask, textured_background
 
 # Each class is a colour family with its own shape, so that a tiny model can
@@ -69,11 +70,7 @@ class ShapesInContextDataset(BaseDataset):
                  **kwargs):
         check_choice('split', split, SPLITS)
         check_choice('prompt_mode', prompt_mode, PROMPT_MODES)
-        k_range = ((num_prompts, num_prompts) if isinstance(num_prompts, int)
-                   else tuple(num_prompts))
-        if len(k_range) != 2 or not 1 <= k_range[0] <= k_range[1]:
-            raise ValueError('num_prompts must be an int >= 1 or a (min, max) '
-                             f'pair with 1 <= min <= max; got {num_prompts}')
+        k_range = parse_prompt_range(num_prompts)
         if img_size < 32:
             raise ValueError(f'img_size must be >= 32, got {img_size}')
         self.split = split
@@ -104,10 +101,8 @@ class ShapesInContextDataset(BaseDataset):
             others = [c for c in present if c != cls_id]
             swap_rng = np.random.default_rng([self.seed, idx, 1])
             prompt_cls = int(swap_rng.choice(others))
-        low, high = self.k_range
-        num_prompts = low if low == high else int(
-            np.random.default_rng([self.seed, idx, 1, 0]).integers(
-                low, high + 1))
+        num_prompts = draw_prompt_count(
+            self.k_range, np.random.default_rng([self.seed, idx, 1, 0]))
         prompt_imgs, prompt_masks = [], []
         for k in range(num_prompts):
             rng = np.random.default_rng([self.seed, idx, 2 + k, prompt_cls])
