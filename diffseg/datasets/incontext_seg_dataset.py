@@ -42,7 +42,9 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     every annotated class (the prompt-agnostic baseline). Training draws a fresh class
     and fresh prompts every time an image is visited; test mode uses a fixed
     list of episodes drawn once from ``seed`` ("fixed prompt-query pairs"),
-    one per image, or one per (image, class) with ``episodes_per_image='all'``.
+    one per image, or one per (image, class) with ``episodes_per_image='all'``,
+    optionally capped to ``num_episodes`` drawn from those (the usual
+    1000-episode few-shot protocols).
     With ``prompt_mode='swap'`` the test episodes are the same draws, less
     those whose query shows no second class to swap to.
 
@@ -52,6 +54,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             the query; the target stays: the prompt-following control).
         seed: seed of the fixed test episodes.
         episodes_per_image: 'one' or 'all' (test mode).
+        num_episodes: test mode: this many episodes drawn from the seed
+            without replacement from the list above (when it is shorter, it
+            is repeated in full, each repeat with fresh prompts, and the rest
+            drawn); None keeps the whole list.
         index_file: JSON data list written by ``save_index`` (see
             ``tools/dataset_converters/build_incontext_index.py``); when set,
             it replaces the scan of ``load_data_list``. ``*_path`` entries
@@ -64,12 +70,19 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  prompt_mode: str = 'same',
                  seed: int = 0,
                  episodes_per_image: str = 'one',
+                 num_episodes: Optional[int] = None,
                  index_file: Optional[str] = None,
                  progress: bool = False,
                  **kwargs):
         check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
         check_choice('episodes_per_image', episodes_per_image, ('one', 'all'))
+        if num_episodes is not None and (isinstance(num_episodes, bool) or
+                                         not isinstance(num_episodes, int)
+                                         or num_episodes < 1):
+            raise ValueError('num_episodes must be a positive int or None; '
+                             f'got {num_episodes!r}')
         self.k_range = parse_prompt_range(num_prompts)
+        self.num_episodes = num_episodes
         self.prompt_mode = prompt_mode
         self.seed = seed
         self.episodes_per_image = episodes_per_image
@@ -181,7 +194,22 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             raise ValueError(f'{type(self).__name__} has no image whose class '
                              'appears in another image: no episode can be '
                              'built; check the annotations and split files')
-        return episodes
+        if self.num_episodes is None:
+            return episodes
+        return self._capped(episodes, self.num_episodes, rng)
+
+    @staticmethod
+    def _capped(episodes: List[Tuple[int, int, int]], n: int,
+                rng: np.random.Generator) -> List[Tuple[int, int, int]]:
+        """``n`` of ``episodes``: whole repeats of the list, then a draw
+        without replacement; repeats get fresh prompt seeds."""
+        repeats, rest = divmod(n, len(episodes))
+        picked = [episodes[i] for _ in range(repeats)
+                  for i in rng.permutation(len(episodes))]
+        picked += [episodes[i] for i in
+                   rng.choice(len(episodes), size=rest, replace=False)]
+        return [(idx, cls, int(rng.integers(2**31)))
+                for idx, cls, _ in picked]
 
     def __len__(self) -> int:
         self.full_init()

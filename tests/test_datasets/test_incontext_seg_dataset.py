@@ -132,3 +132,27 @@ def test_resize_episode_keeps_test_gt_at_original_size():
     assert train['img'].shape == (8, 6, 3)
     assert train['gt_seg_map'].shape == (8, 6)
     assert set(np.unique(train['prompt_masks'][0])) <= {0, 1}
+
+
+def test_episode_cap_draws_without_replacement_then_repeats(tmp_path):
+    full = make(tmp_path, test_mode=True, episodes_per_image='all')
+    pairs = [(q, c) for q, c, _ in full.episodes]  # 8 (image, class) pairs
+    five = make(tmp_path, test_mode=True, episodes_per_image='all',
+                num_episodes=5)
+    assert len(five) == 5
+    drawn = [(q, c) for q, c, _ in five.episodes]
+    assert len(set(drawn)) == 5 and set(drawn) <= set(pairs)
+    assert five.episodes == make(tmp_path, test_mode=True,
+                                 episodes_per_image='all',
+                                 num_episodes=5).episodes
+    # 20 = two full passes over the 8 pairs, then 4 of them
+    twenty = make(tmp_path, test_mode=True, episodes_per_image='all',
+                  num_episodes=20)
+    counts = {p: [(q, c) for q, c, _ in twenty.episodes].count(p)
+              for p in pairs}
+    assert sorted(counts.values()) == [2] * 4 + [3] * 4
+    seeds = [s for _, _, s in twenty.episodes]
+    assert len(set(seeds)) == 20  # repeats draw fresh prompts
+    for bad in (0, -3, 2.5, True):
+        with pytest.raises(ValueError, match='num_episodes'):
+            make(tmp_path, test_mode=True, num_episodes=bad)

@@ -1,4 +1,5 @@
+from .episode_augmentation import EpisodeAugmentation
 from .formatting import PackInContextInputs
 from .resize import ResizeEpisode
 
-__all__ = ['PackInContextInputs', 'ResizeEpisode']
+__all__ = ['EpisodeAugmentation', 'PackInContextInputs', 'ResizeEpisode']
