@@ -10,6 +10,7 @@ import argparse
 import copy
 import inspect
 import json
+import numbers
 import os
 import os.path as osp
 
@@ -24,7 +25,10 @@ from diffseg.utils import register_all_modules
 def parse_args():
     parser = argparse.ArgumentParser(description='Test a diffseg model')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint', nargs='?',
+        help='checkpoint file; omitted for training-free models (configs '
+        'without train_cfg, e.g. MaskDiffusion)')
     parser.add_argument('--work-dir', help='the dir to save logs and metrics')
     parser.add_argument(
         '--out', help='pickle file to dump the predictions to (.pkl)')
@@ -74,9 +78,14 @@ def build_cfg(args) -> Config:
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if not osp.isfile(args.checkpoint):
+    if args.checkpoint is None:
+        if cfg.get('train_cfg'):
+            raise SystemExit(f'{args.config} trains (it has a train_cfg): '
+                             'give the checkpoint to test')
+    elif not osp.isfile(args.checkpoint):
         raise SystemExit(f'checkpoint {args.checkpoint!r} does not exist')
-    cfg.load_from = args.checkpoint
+    else:
+        cfg.load_from = args.checkpoint
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
     if args.out is not None:
@@ -112,26 +121,57 @@ def supports_prompt_swap(dataset_cfg) -> bool:
         dataset_cls.__init__).parameters
 
 
-def print_summary(metrics: dict, swapped: dict, title: str,
+def per_video_figures(runner: Runner) -> dict:
+    """{video: figures} of each test metric that keeps them (VideoJF,
+    VSPWIoU on videos), keyed by the metric's prefix or class name."""
+    found = {}
+    for metric in runner.test_evaluator.metrics:
+        per_video = getattr(metric, 'per_video', None)
+        if per_video:
+            found[metric.prefix or type(metric).__name__] = per_video
+    return found
+
+
+def _table(header, rows) -> list:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    return [' '.join(f'{str(x):>{w}}' for x, w in zip(row, widths))
+            for row in [header, *rows]]
+
+
+def print_summary(metrics: dict, swapped: dict, per_video: dict, title: str,
                   out_path: str) -> None:
-    """Print the in-context figures side by side and save them as json."""
-    if 'mIoU' not in metrics:
-        return
-    rows = [('prompted', metrics['mIoU'], metrics['FBIoU'])]
-    if 'baseline/mIoU' in metrics:
-        rows.append(('prompt-agnostic baseline', metrics['baseline/mIoU'],
-                     metrics['baseline/FBIoU']))
-    if swapped:
-        rows.append(('prompt swapped', swapped.get('mIoU'),
-                     swapped.get('FBIoU')))
-    lines = ['', title, f"{'episodes':<28}{'mIoU':>8}{'FB-IoU':>9}"]
-    lines += [f'{name:<28}{miou:>8.2f}{fb:>9.2f}' for name, miou, fb in rows]
+    """Print the figures (in-context: prompted, baseline and swapped side by
+    side; videos: one row a video, then the means) and save them as json."""
+    summary = dict(title=title)
+    lines = ['', title]
+    if 'mIoU' in metrics and 'FBIoU' in metrics:
+        rows = [('prompted', metrics['mIoU'], metrics['FBIoU'])]
+        if 'baseline/mIoU' in metrics:
+            rows.append(('prompt-agnostic baseline', metrics['baseline/mIoU'],
+                         metrics['baseline/FBIoU']))
+        if swapped:
+            rows.append(('prompt swapped', swapped.get('mIoU'),
+                         swapped.get('FBIoU')))
+        lines.append(f"{'episodes':<28}{'mIoU':>8}{'FB-IoU':>9}")
+        lines += [f'{name:<28}{miou:>8.2f}{fb:>9.2f}'
+                  for name, miou, fb in rows]
+        summary.update({name: dict(mIoU=float(m), FBIoU=float(fb))
+                        for name, m, fb in rows})
+    else:
+        summary['metrics'] = {k: float(v) for k, v in metrics.items()
+                              if isinstance(v, numbers.Real)}
+    for name, videos in per_video.items():
+        keys = list(next(iter(videos.values())))
+        lines += ['', f'{name} per video'] + _table(
+            ['video', *keys], [[v, *videos[v].values()] for v in videos])
+    if per_video:
+        summary['per_video'] = per_video
+    if 'metrics' in summary:
+        lines += [''] + [f'{k:<16}{v:>8.2f}'
+                         for k, v in summary['metrics'].items()]
     print('\n'.join(lines), flush=True)
     with open(out_path, 'w') as f:
-        json.dump(dict(title=title, **{
-            name: dict(mIoU=float(m), FBIoU=float(fb))
-            for name, m, fb in rows
-        }), f, indent=2)
+        json.dump(summary, f, indent=2)
 
 
 def main():
@@ -151,7 +191,7 @@ def main():
         title = ' '.join(str(part) for part in (
             dataset.get('type'), dataset.get('split', ''),
             f"({len(runner.test_dataloader.dataset)} episodes)") if part)
-        print_summary(metrics, swapped, title,
+        print_summary(metrics, swapped, per_video_figures(runner), title,
                       osp.join(cfg.work_dir, 'test_summary.json'))
 
 

@@ -7,14 +7,16 @@ import numpy as np
 from tqdm import tqdm
 
 from diffseg.registry import DATASETS
-from .davis_incontext import read_mask, read_video_list, video_frame_stems
-from .incontext_seg_dataset import IGNORE_INDEX, InContextSegDataset
+from .incontext_seg_dataset import IGNORE_INDEX
+from .video_incontext import (VideoInContextDataset, read_mask,
+                              read_video_list, video_frame_stems)
+from .vspw_classes import VSPW_CLASSES
 
-NUM_CLASSES = 124
+NUM_CLASSES = len(VSPW_CLASSES)
 
 
 @DATASETS.register_module()
-class VSPWInContextDataset(InContextSegDataset):
+class VSPWInContextDataset(VideoInContextDataset):
     """VSPW frames as in-context episodes, one video per group.
 
     Masks hold class ids 1..124, 0 for 'others' (kept as background, never a
@@ -23,37 +25,39 @@ class VSPWInContextDataset(InContextSegDataset):
     to background). The base indexes prompts by (video, class), so prompts
     are other frames of the same video showing the query's class.
 
+    With ``first_frame_prompt=True`` (test mode) every later frame is one
+    multi-category episode: its prompts are the first frame once per class
+    shown there (one mask each, ``prompt_cls_ids`` the class ids), its gt the
+    frame's class-id map, and the metainfo ``multi_category=True`` asks the
+    model for a class-id prediction (Eq. 7), scored by
+    :class:`~diffseg.evaluation.VSPWIoU`.
+
     Args:
         data_root: the VSPW folder.
         split_file: video list relative to ``data_root``, e.g. 'train.txt'.
         data_dir: folder of the videos under ``data_root``
             (``<data_dir>/<video>/origin/*.jpg`` and ``.../mask/*.png``).
-        frame_step: keep every ``frame_step``-th frame of each video.
+        frame_step: keep every ``frame_step``-th frame (default 4).
         stuff_classes: class ids mapped to background.
-        **kwargs: see :class:`InContextSegDataset`.
+        **kwargs: see :class:`VideoInContextDataset` and
+            :class:`InContextSegDataset`.
     """
 
-    METAINFO = dict(classes=('others', ) +
-                    tuple(f'class_{i}' for i in range(1, NUM_CLASSES + 1)))
+    METAINFO = dict(classes=('others', ) + VSPW_CLASSES)
 
     def __init__(self,
                  data_root: str,
-                 split_file: str,
                  data_dir: str = 'data',
                  frame_step: int = 4,
                  stuff_classes: Sequence[int] = (),
                  **kwargs):
-        if frame_step < 1:
-            raise ValueError(f'frame_step must be >= 1, got {frame_step}')
         bad = [c for c in stuff_classes if not 1 <= c <= NUM_CLASSES]
         if bad:
             raise ValueError(f'stuff_classes must be VSPW class ids in '
                              f'1..{NUM_CLASSES}; got {bad}')
-        self.split_file = split_file
         self.data_dir = data_dir
-        self.frame_step = frame_step
         self.stuff_classes = tuple(int(c) for c in stuff_classes)
-        super().__init__(data_root=data_root, **kwargs)
+        super().__init__(data_root=data_root, frame_step=frame_step, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         data_list = []
@@ -84,3 +88,16 @@ class VSPWInContextDataset(InContextSegDataset):
         label = label.copy()
         label[np.isin(label, self.stuff_classes)] = 0
         return label
+
+    def first_frame_episode(self, info: dict, first: dict) -> dict:
+        img, label = self.read_frame(info)
+        prompt_img, prompt_label = self.read_frame(first)
+        classes = list(first['classes'])
+        objects = ((label != 0) & (label != IGNORE_INDEX)).astype(np.uint8)
+        objects[label == IGNORE_INDEX] = IGNORE_INDEX
+        return dict(img=img, gt_seg_map=label, gt_objects=objects,
+                    prompt_imgs=[prompt_img] * len(classes),
+                    prompt_masks=[(prompt_label == c).astype(np.uint8)
+                                  for c in classes],
+                    prompt_cls_ids=classes, multi_category=True,
+                    img_shape=img.shape[:2], ori_shape=img.shape[:2])

@@ -1,40 +1,17 @@
 import os
 import os.path as osp
 
-import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 from diffseg.datasets import incontext_seg_dataset
 from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
 from diffseg.datasets.vspw_incontext import VSPWInContextDataset
 from diffseg.registry import DATASETS
 from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
-                                           EMPTY_FRAME, HEIGHT, WIDTH,
-                                           write_davis_tree)
-
-H, W = HEIGHT, WIDTH
-STUFF = 12
-# VSPW video -> classes drawn in its frames (besides 0 'others' and 255)
-VSPW_VIDEOS = {'v1': (3, STUFF), 'v2': (3, 7)}
-VSPW_FRAMES = 6
-
-
-def _write_jpg(path, value):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    cv2.imwrite(path, np.full((H, W, 3), value, np.uint8))
-
-
-def _write_png(path, array, palette=False):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    img = Image.fromarray(array)
-    if palette:
-        img = img.convert('P')
-        img.putpalette([v for i in range(256) for v in (i, i, i)])
-        img.putdata(array.ravel().tolist())
-    img.save(path)
-
+                                           EMPTY_FRAME, write_davis_tree)
+from diffseg.testing.vspw_fixture import (STUFF, VSPW_FRAMES, VSPW_VIDEOS,
+                                          write_vspw_tree)
 
 @pytest.fixture
 def davis_root(tmp_path):
@@ -43,21 +20,7 @@ def davis_root(tmp_path):
 
 @pytest.fixture
 def vspw_root(tmp_path):
-    for v, (video, classes) in enumerate(VSPW_VIDEOS.items()):
-        for i in range(VSPW_FRAMES):
-            stem = f'{i:08d}'
-            _write_jpg(
-                str(tmp_path / 'data' / video / 'origin' / f'{stem}.jpg'),
-                40 * v + 10 * i)
-            mask = np.zeros((H, W), np.uint8)
-            mask[:, 1:6] = classes[0]
-            mask[:, 8:14] = classes[1]
-            mask[0, :] = 255
-            _write_png(str(tmp_path / 'data' / video / 'mask' / f'{stem}.png'),
-                       mask,
-                       palette=v == 1)
-    (tmp_path / 'train.txt').write_text('\n'.join(VSPW_VIDEOS) + '\n')
-    return str(tmp_path)
+    return write_vspw_tree(str(tmp_path))
 
 
 def davis(root, **kwargs):

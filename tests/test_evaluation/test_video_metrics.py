@@ -78,6 +78,20 @@ def test_vspw_iou_against_sklearn():
     assert result['fwIoU'] == pytest.approx(round(100 * (freq * iou).sum(), 2))
 
 
+def test_vspw_iou_without_background_against_sklearn():
+    rng = np.random.default_rng(1)
+    gt = rng.integers(0, 3, (8, 9))
+    pred = rng.integers(0, 3, (8, 9))
+    result = evaluate(VSPWIoU(num_classes=3, include_background=False),
+                      [make_frame(pred, gt)])
+    cm = confusion_matrix(gt.ravel(), pred.ravel(), labels=range(3))
+    tp = np.diag(cm)
+    iou = (tp / (cm.sum(1) + cm.sum(0) - tp))[1:]
+    freq = cm.sum(1)[1:] / cm.sum(1)[1:].sum()
+    assert result['mIoU'] == pytest.approx(round(100 * iou.mean(), 2))
+    assert result['fwIoU'] == pytest.approx(round(100 * (freq * iou).sum(), 2))
+
+
 def test_vspw_iou_errors():
     with pytest.raises(ValueError, match='class ids outside'):
         VSPWIoU(num_classes=2).process({}, [make_frame(2 * A, A)])
@@ -85,3 +99,35 @@ def test_vspw_iou_errors():
         VSPWIoU(num_classes=2).process({}, [make_frame(A[:, :5], A)])
     with pytest.raises(ValueError, match='class_names'):
         VSPWIoU(num_classes=2, class_names=['a'])
+
+
+def test_vspw_iou_per_video_and_across_processes():
+    rng = np.random.default_rng(2)
+    frames = [(video, rng.integers(0, 3, (4, 5)), rng.integers(0, 3, (4, 5)))
+              for video in ('b', 'a', 'b', 'a', 'b')]
+    samples = [make_frame(p, g, video=v) for v, p, g in frames]
+    metric = VSPWIoU(num_classes=3)
+    result = evaluate(metric, samples)
+    for video in ('a', 'b'):
+        alone = VSPWIoU(num_classes=3)
+        figures = evaluate(alone, [s for s, f in zip(samples, frames)
+                                   if f[0] == video])
+        assert metric.per_video[video] == dict(
+            frames=sum(f[0] == video for f in frames), **figures)
+    # two processes, each with part of every video: gathered entries sum up
+    parts = [VSPWIoU(num_classes=3), VSPWIoU(num_classes=3)]
+    for i, sample in enumerate(samples):
+        parts[i // 2 % 2].process({}, [sample.to_dict()])
+    gathered = parts[0].results + parts[1].results
+    assert len(gathered) == 4
+    assert VSPWIoU(num_classes=3).compute_metrics(gathered) == result
+
+
+def test_video_jf_keeps_per_video_figures():
+    metric = VideoJF(bound_th=0.0)
+    evaluate(metric, [make_frame(A, A, video='a'), make_frame(B, A, video='b'),
+                      make_frame(A, A, video='b')])
+    assert metric.per_video == {
+        'a': {'frames': 1, 'J-Mean': 100.0, 'F-Mean': 100.0,
+              'J&F-Mean': 100.0},
+        'b': {'frames': 2, 'J-Mean': 75.0, 'F-Mean': 75.0, 'J&F-Mean': 75.0}}

@@ -64,6 +64,16 @@ def test_normalise_and_pad():
         assert (data[:, h:, :] == 255).all() and (data[:, :, w:] == 255).all()
 
 
+def test_test_time_gt_keeps_its_size():
+    pre = InContextDataPreProcessor(size_divisor=8)
+    e1, e2 = make_episode(13, 10, seed=1), make_episode(16, 7, seed=2)
+    gts = [e1[1].gt_sem_seg.data.clone(), e2[1].gt_sem_seg.data.clone()]
+    out = pre(batch(e1, e2), training=False)
+    assert out['inputs']['query'].shape == (2, 3, 16, 16)
+    for sample, gt in zip(out['data_samples'], gts):
+        assert torch.equal(sample.gt_sem_seg.data, gt)
+
+
 def test_size_divisor_pads_up_to_multiple():
     pre = InContextDataPreProcessor(size_divisor=32)
     out = pre(batch(make_episode(33, 40)))

@@ -31,7 +31,7 @@ class PackInContextInputs(BaseTransform):
                  meta_keys=('img_path', 'ori_shape', 'img_shape', 'cls_id',
                             'prompt_cls_ids', 'episode_idx', 'flip',
                             'flip_direction', 'scale_factor', 'video',
-                            'prompt_key')):
+                            'prompt_key', 'multi_category')):
         self.meta_keys = meta_keys
 
     def transform(self, results: dict) -> dict:

@@ -29,7 +29,8 @@ class VideoJF(BaseMetric):
     recall = fraction of frames with a measure > 0.5) and then averaged over
     videos, so every video weighs the same whatever its length. J&F-Mean is
     the mean of J-Mean and F-Mean. Results are in percent; a per-video table
-    is logged.
+    is logged and kept in ``per_video`` ({video: {frames, J-Mean, F-Mean,
+    J&F-Mean}}) for the test tool's summary.
 
     Args:
         pred_key: field of the data sample holding the prediction.
@@ -99,12 +100,16 @@ class VideoJF(BaseMetric):
             per_video[video].append((j, f))
         table = PrettyTable(['Video', 'Frames', 'J-Mean', 'F-Mean'])
         means, recalls = [], []
+        self.per_video = {}
         for video in sorted(per_video):
             jf = np.array(per_video[video])  # (frames, 2)
             means.append(jf.mean(0))
             recalls.append((jf > 0.5).mean(0))
-            table.add_row([video, len(jf), f'{100 * means[-1][0]:.2f}',
-                           f'{100 * means[-1][1]:.2f}'])
+            j, f = (round(100 * float(v), 2) for v in means[-1])
+            self.per_video[video] = {'frames': len(jf), 'J-Mean': j,
+                                     'F-Mean': f,
+                                     'J&F-Mean': round((j + f) / 2, 2)}
+            table.add_row([video, len(jf), f'{j:.2f}', f'{f:.2f}'])
         print_log('per video results:\n' + table.get_string(),
                   logger='current')
         j_mean, f_mean = 100 * np.mean(means, 0)

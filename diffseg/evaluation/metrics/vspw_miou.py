@@ -24,7 +24,10 @@ class VSPWIoU(BaseMetric):
     - fwIoU = sum_c freq_c * IoU_c with freq_c = gt pixels of class c / all
       valid gt pixels.
 
-    Both are in percent; the per-class IoU is logged as a table.
+    Both are in percent; the per-class IoU is logged as a table. With
+    ``include_background=False`` class 0 (background: VSPW's 'others' and
+    any stuff mapped to it) is left out of both means, and fwIoU's
+    frequencies are taken over the other classes' gt pixels.
 
     Args:
         num_classes: number of classes.
@@ -32,6 +35,7 @@ class VSPWIoU(BaseMetric):
         class_names: names indexed by class id; default: ``dataset_meta
             ['classes']`` when set.
         pred_key: field of the data sample holding the prediction.
+        include_background: count class 0 in mIoU and fwIoU.
     """
 
     def __init__(self,
@@ -39,6 +43,7 @@ class VSPWIoU(BaseMetric):
                  ignore_index: int = 255,
                  class_names: Optional[Sequence[str]] = None,
                  pred_key: str = 'pred_sem_seg',
+                 include_background: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -49,16 +54,18 @@ class VSPWIoU(BaseMetric):
         self.ignore_index = ignore_index
         self.class_names = class_names
         self.pred_key = pred_key
+        self.include_background = include_background
 
     def process(self, data_batch, data_samples: Sequence) -> None:
-        """Add each frame's confusion matrix to a running one.
+        """Add each frame's confusion matrix to its video's running one.
 
-        ``self.results`` holds that single (num_classes, num_classes) matrix
-        per process, so memory does not grow with the number of frames.
+        ``self.results`` holds one ``[video, (num_classes, num_classes)
+        matrix, frames]`` entry per video (``video`` metainfo; None without
+        it), so memory grows with videos, not frames.
         """
         n = self.num_classes
         if not self.results:
-            self.results.append(np.zeros((n, n), np.int64))
+            self._entry_of = {}
         for sample in data_samples:
             if isinstance(sample, BaseDataElement):
                 sample = sample.to_dict()
@@ -83,18 +90,48 @@ class VSPWIoU(BaseMetric):
                         f'frame {frame}: {name} has class ids outside '
                         f'[0, {n}) at non-ignored pixels: '
                         f'{np.unique(values[(values < 0) | (values >= n)])}')
-            self.results[0] += np.bincount(
-                gt * n + pred, minlength=n * n).reshape(n, n)
+            video = sample.get('video')
+            if video not in self._entry_of:
+                self._entry_of[video] = len(self.results)
+                self.results.append([video, np.zeros((n, n), np.int64), 0])
+            entry = self.results[self._entry_of[video]]
+            entry[1] += np.bincount(gt * n + pred,
+                                    minlength=n * n).reshape(n, n)
+            entry[2] += 1
 
-    def compute_metrics(self, results: list) -> Dict[str, float]:
-        """Return ``dict(mIoU=..., fwIoU=...)`` in percent, 2 decimals."""
-        confusion = np.sum(results, axis=0)  # (gt, pred)
+    def _scores(self, confusion: np.ndarray):
+        """confusion (gt, pred) -> mIoU, fwIoU (fractions), IoU per class
+        (NaN where the union is empty)."""
         inter = np.diag(confusion)
         gt_area = confusion.sum(1)
         union = gt_area + confusion.sum(0) - inter
         present = union > 0
         iou = np.full(self.num_classes, np.nan)
         iou[present] = inter[present] / union[present]
+        if not self.include_background:
+            present[0] = False
+            gt_area = gt_area.copy()
+            gt_area[0] = 0
+        miou = np.mean(iou[present]) if present.any() else float('nan')
+        total = gt_area.sum()
+        fwiou = (np.sum(gt_area[present] * iou[present]) / total
+                 if total > 0 else float('nan'))
+        return miou, fwiou, iou
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        """Return ``dict(mIoU=..., fwIoU=...)`` in percent, 2 decimals.
+
+        With ``video`` metainfo, the figures of each video (over its own
+        frames) are logged and kept in ``per_video`` ({video: {frames, mIoU,
+        fwIoU}}) for the test tool's summary.
+        """
+        videos = {}  # entries of one video from several processes are summed
+        for video, confusion, frames in results:
+            total = videos.setdefault(video, [0, 0])
+            total[0] = total[0] + confusion
+            total[1] += frames
+        miou, fwiou, iou = self._scores(
+            sum(confusion for confusion, _ in videos.values()))
 
         class_names = self.class_names or (self.dataset_meta or {}).get(
             'classes')
@@ -107,9 +144,17 @@ class VSPWIoU(BaseMetric):
         print_log('per class results:\n' + table.get_string(),
                   logger='current')
 
-        miou = np.mean(iou[present]) if present.any() else float('nan')
-        total = gt_area.sum()
-        fwiou = (np.sum(gt_area[present] * iou[present]) / total
-                 if total > 0 else float('nan'))
+        self.per_video = {}
+        if set(videos) != {None}:
+            table = PrettyTable(['Video', 'Frames', 'mIoU', 'fwIoU'])
+            for video in sorted(videos, key=str):
+                v_miou, v_fwiou, _ = self._scores(videos[video][0])
+                figures = dict(frames=videos[video][1],
+                               mIoU=round(100 * float(v_miou), 2),
+                               fwIoU=round(100 * float(v_fwiou), 2))
+                self.per_video[video] = figures
+                table.add_row([video, *figures.values()])
+            print_log('per video results:\n' + table.get_string(),
+                      logger='current')
         return dict(mIoU=round(100 * float(miou), 2),
                     fwIoU=round(100 * float(fwiou), 2))

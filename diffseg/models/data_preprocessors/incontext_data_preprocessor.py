@@ -13,10 +13,12 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
     """Turn packed episodes into model inputs.
 
     Query images are normalised to [-1, 1] and padded bottom/right (with 0)
-    to a multiple of ``size_divisor``; their ground truth, when present, is
-    padded with ``seg_pad_val``. Prompts are resized to ``prompt_size`` when
-    given (bilinear for images, nearest for masks) and stacked with their mask
-    as a fourth channel (ignore pixels become 0).
+    to a multiple of ``size_divisor``; in training their ground truth is
+    padded with ``seg_pad_val``; at test time it stays as the pipeline left
+    it, the size predictions are cropped and resized back to. Prompts are
+    resized to ``prompt_size`` when given (bilinear for images, nearest for
+    masks) and stacked with their mask as a fourth channel (ignore pixels
+    become 0).
 
     Returns ``dict(inputs=dict(query=(B, 3, H, W), prompts=(B, K, 4, h, w)),
     data_samples=[...])``; when episodes have different K, prompts are padded
@@ -46,14 +48,14 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
         if len(images) != len(samples):
             raise ValueError(f'{len(images)} query images but {len(samples)} '
                              'data samples')
-        query = self._pad_queries(images, samples)
+        query = self._pad_queries(images, samples, pad_gt=training)
         prompts, prompt_valid = self._stack_prompts(samples)
         inputs = dict(query=query, prompts=prompts)
         if prompt_valid is not None:
             inputs['prompt_valid'] = prompt_valid
         return dict(inputs=inputs, data_samples=samples)
 
-    def _pad_queries(self, images, samples) -> torch.Tensor:
+    def _pad_queries(self, images, samples, pad_gt: bool) -> torch.Tensor:
         for i, img in enumerate(images):
             if img.dim() != 3 or img.shape[0] != 3:
                 raise ValueError(f'query image {i} has shape '
@@ -68,8 +70,7 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
             batch.append(F.pad(self.normalize(img), (0, pad_w, 0, pad_h)))
             sample.set_metainfo(dict(pad_shape=(height, width),
                                      padding_size=(0, pad_w, 0, pad_h)))
-            # a gt kept at the original size (test pipelines) stays as it is
-            if ('gt_sem_seg' in sample and tuple(
+            if (pad_gt and 'gt_sem_seg' in sample and tuple(
                     sample.gt_sem_seg.shape) == tuple(img.shape[1:])):
                 gt = sample.gt_sem_seg.data
                 # PixelData refuses data of another size: drop it first

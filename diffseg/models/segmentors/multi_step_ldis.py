@@ -141,13 +141,9 @@ class MultiStepLDIS(BaseLDIS):
         """-> the generated pseudo-mask latent (B, C, h, w)."""
         tokens, token_mask = self.encode_prompts(inputs, data_samples)
         null_tokens = self.null_prompt_tokens(inputs['prompts'])
-        z_q = self.query_latent(inputs['query'])
+        z_q = self.query_latents(inputs)
         return self.sampler(self.denoiser, z_q, tokens, token_mask,
                             null_tokens)
 
     def _forward(self, inputs: dict):
         return self.predict_latent(inputs)
-
-    def predict(self, inputs: dict, data_samples):
-        return self.latent_to_samples(
-            self.predict_latent(inputs, data_samples), inputs, data_samples)

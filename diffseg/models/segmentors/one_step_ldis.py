@@ -69,7 +69,7 @@ class OneStepLDIS(BaseLDIS):
         """inputs (query (B, 3, H, W), prompts (B, K, 4, h, w)) ->
         pseudo-mask latent (B, C, H/f, W/f)."""
         tokens, token_mask = self.encode_prompts(inputs, data_samples)
-        z_q = self.query_latent(inputs['query'])
+        z_q = self.query_latents(inputs)
         return self.sampler(self.denoiser, z_q, tokens, token_mask)
 
     def loss(self, inputs: dict, data_samples) -> dict:
@@ -82,7 +82,3 @@ class OneStepLDIS(BaseLDIS):
                                                target_latent.float()))
         decoded = self.autoencoder.decode(pred)
         return dict(loss_pixel=F.mse_loss(decoded.float(), target.float()))
-
-    def predict(self, inputs: dict, data_samples):
-        return self.latent_to_samples(
-            self.predict_latent(inputs, data_samples), inputs, data_samples)

@@ -21,17 +21,36 @@ def stack_gt_masks(data_samples, size) -> torch.Tensor:
     return torch.stack(masks).long()
 
 
+def to_original_size(maps: torch.Tensor, sample) -> torch.Tensor:
+    """maps (C, Hp, Wp) on the padded query -> (C, H, W): the padding
+    cropped to ``img_shape``, then bilinearly resized to ``ori_shape``."""
+    h, w = sample.metainfo.get('img_shape', maps.shape[-2:])
+    maps = maps[:, :h, :w]
+    ori = tuple(sample.metainfo.get('ori_shape', (h, w)))
+    if ori != (h, w):
+        maps = F.interpolate(maps[None], ori, mode='bilinear',
+                             align_corners=False)[0]
+    return maps
+
+
 def fg_prob_to_samples(prob: torch.Tensor, data_samples: List,
                        threshold: float = 0.5) -> List:
     """prob (B, 1, Hp, Wp) on the padded query -> samples with ``seg_logits``
     (1, H, W) p(fg) and ``pred_sem_seg`` (1, H, W) at each ``ori_shape``."""
     for p, sample in zip(prob, data_samples):
-        h, w = sample.metainfo.get('img_shape', p.shape[-2:])
-        p = p[:, :h, :w]
-        ori = tuple(sample.metainfo.get('ori_shape', (h, w)))
-        if ori != (h, w):
-            p = F.interpolate(p[None], ori, mode='bilinear',
-                              align_corners=False)[0]
+        p = to_original_size(p, sample)
         sample.seg_logits = PixelData(data=p)
         sample.pred_sem_seg = PixelData(data=(p > threshold).long())
     return data_samples
+
+
+def class_prob_to_sample(prob: torch.Tensor, class_ids: torch.Tensor,
+                         sample):
+    """prob (C + 1, Hp, Wp) over [background, class_ids (C,)] on the padded
+    query -> the sample with ``seg_logits`` (C + 1, H, W) and
+    ``pred_sem_seg`` (1, H, W) holding the class ids (0 = background)."""
+    prob = to_original_size(prob, sample)
+    labels = torch.cat([class_ids.new_zeros(1), class_ids]).to(prob.device)
+    sample.seg_logits = PixelData(data=prob)
+    sample.pred_sem_seg = PixelData(data=labels[prob.argmax(0)][None])
+    return sample

@@ -93,6 +93,14 @@ def test_key_change_and_mixed_keys_reencode():
         model.predict_latent(**_args(keyed(base, 'b')))
         model.predict_latent(**_args(single))
         assert calls.n == 8
+        # the same key on other prompts (here: another mask) re-encodes
+        other = keyed(base, 'b')
+        other['inputs']['prompts'] = other['inputs']['prompts'].clone()
+        other['inputs']['prompts'][:, :, 3] = 1 - other['inputs']['prompts'][
+            :, :, 3]
+        model.predict_latent(**_args(keyed(base, 'b')))
+        model.predict_latent(**_args(other))
+        assert calls.n == 10
 
 
 def _args(data):

@@ -1,0 +1,10 @@
+# LDIS-n (the ldisn_sd15_1shot_160k_icseg_256 recipe, trained on the combined
+# in-context set) tested on DAVIS-2016 val: each frame prompted by the first
+# frame of its video, J&F per video.
+# Test: python tools/test.py THIS_CONFIG CHECKPOINT
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/datasets/davis16_256.py',
+    '../_base_/models/ldisn_sd15.py',
+    '../_base_/schedules/adamw_warmup_constant_160k.py',
+]

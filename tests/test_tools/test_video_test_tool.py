@@ -1,0 +1,62 @@
+"""tools/test.py on video configs: per-video and mean figures."""
+import json
+
+import pytest
+
+from diffseg.testing.configs import write_tiny_ldis1_config
+from diffseg.testing.davis_fixture import DAVIS_SPLIT, write_davis_tree
+from diffseg.testing.tools import run_tool
+from diffseg.testing.vspw_fixture import STUFF, write_vspw_tree
+
+
+def video_test_config(path, dataset, evaluator):
+    loader = dict(_delete_=True, batch_size=1, num_workers=0,
+                  sampler=dict(type='DefaultSampler', shuffle=False),
+                  dataset=dict(test_mode=True, first_frame_prompt=True,
+                               pipeline=[dict(type='PackInContextInputs')],
+                               **dataset))
+    return write_tiny_ldis1_config(
+        path, test_dataloader=loader, test_evaluator=evaluator)
+
+
+def run_test(tiny_run, config, work_dir):
+    proc = run_tool('test.py', config, tiny_run['work_dir'] / 'iter_4.pth',
+                    '--work-dir', work_dir)
+    with open(work_dir / 'test_summary.json') as f:
+        return proc.stdout, json.load(f)
+
+
+def test_vspw_multi_category_per_video(tiny_run, tmp_path):
+    root = write_vspw_tree(str(tmp_path / 'vspw'), split_file='val.txt')
+    config = video_test_config(
+        str(tmp_path / 'vspw_cfg.py'),
+        dict(type='VSPWInContextDataset', data_root=root,
+             split_file='val.txt', frame_step=1, stuff_classes=[STUFF]),
+        [dict(type='VSPWIoU', num_classes=125, include_background=False)])
+    stdout, summary = run_test(tiny_run, config, tmp_path / 'vspw_work')
+    assert summary['title'] == 'VSPWInContextDataset (10 episodes)'
+    assert set(summary['per_video']['VSPWIoU']) == {'v1', 'v2'}
+    for video, figures in summary['per_video']['VSPWIoU'].items():
+        assert figures['frames'] == 5
+        assert 0 <= figures['mIoU'] <= 100
+        assert f'{video} ' in stdout[stdout.index('VSPWIoU per video'):]
+    assert set(summary['metrics']) == {'mIoU', 'fwIoU'}
+    assert 'prompt swapped' not in stdout
+
+
+@pytest.mark.parametrize('frame_step', [2])
+def test_davis_jf_per_video(tiny_run, tmp_path, frame_step):
+    root = write_davis_tree(str(tmp_path / 'davis'))
+    config = video_test_config(
+        str(tmp_path / 'davis_cfg.py'),
+        dict(type='DAVIS16InContextDataset', data_root=root,
+             split_file=DAVIS_SPLIT, frame_step=frame_step),
+        [dict(type='VideoJF')])
+    stdout, summary = run_test(tiny_run, config, tmp_path / 'davis_work')
+    per_video = summary['per_video']['VideoJF']
+    # bear keeps frames 0, 2, 4 and car 0, 2: frame 0 prompts the others
+    assert {v: f['frames'] for v, f in per_video.items()} == {'bear': 2,
+                                                             'car': 1}
+    mean_j = sum(f['J-Mean'] for f in per_video.values()) / 2
+    assert summary['metrics']['J-Mean'] == pytest.approx(mean_j, abs=0.01)
+    assert 'J&F-Mean' in stdout[stdout.index('VideoJF per video'):]
