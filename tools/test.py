@@ -19,6 +19,8 @@ from mmengine.config import Config, DictAction
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
+from diffseg.engine.dist_env import setup_cpu_distributed
+from diffseg.engine.robustness import add_robustness_hooks
 from diffseg.utils import register_all_modules
 
 
@@ -86,6 +88,7 @@ def build_cfg(args) -> Config:
         raise SystemExit(f'checkpoint {args.checkpoint!r} does not exist')
     else:
         cfg.load_from = args.checkpoint
+    add_robustness_hooks(cfg)  # a checkpoint of another model is refused
     if args.show or args.show_dir:
         enable_visualization(cfg, args)
     if args.out is not None:
@@ -178,6 +181,7 @@ def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
     cfg = build_cfg(args)
+    setup_cpu_distributed(cfg)  # gloo when CUDA is absent
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     controls = args.controls == 'on' or (
@@ -188,9 +192,11 @@ def main():
         swapped = Runner.from_cfg(swapped_prompt_cfg(cfg)).test()
     if is_main_process():
         dataset = cfg.test_dataloader.dataset
+        unit = 'episodes' if 'InContext' in str(dataset.get('type')) else (
+            'images')
         title = ' '.join(str(part) for part in (
             dataset.get('type'), dataset.get('split', ''),
-            f"({len(runner.test_dataloader.dataset)} episodes)") if part)
+            f"({len(runner.test_dataloader.dataset)} {unit})") if part)
         print_summary(metrics, swapped, per_video_figures(runner), title,
                       osp.join(cfg.work_dir, 'test_summary.json'))
 

@@ -1,4 +1,13 @@
-"""Train a diffseg model from a config (same flags as mmsegmentation's)."""
+"""Train a diffseg model from a config (same flags as mmsegmentation's).
+
+Configs with ``runner_type='FlexibleRunner'`` and a ``strategy`` (FSDP,
+DeepSpeed; configs/_base_/strategies/) run on mmengine's FlexibleRunner,
+others on the Runner. Every run gets diffseg's robustness hooks unless its
+config lists them already: a non-finite loss stops training before it
+reaches a checkpoint, every iteration is seeded from (seed, iteration, rank)
+so that ``--resume`` continues exactly, and a checkpoint that does not fit
+the model is refused. docs/distributed.md has the details.
+"""
 import argparse
 import logging
 import os
@@ -7,8 +16,12 @@ import os.path as osp
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
+from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from diffseg.engine.dist_env import setup_cpu_distributed
+from diffseg.engine.hooks import NonFiniteLossError
+from diffseg.engine.robustness import add_robustness_hooks
 from diffseg.utils import register_all_modules
 
 
@@ -21,7 +34,8 @@ def parse_args():
         help='resume from the latest checkpoint in the work dir')
     parser.add_argument(
         '--amp', action='store_true', default=False,
-        help='enable automatic mixed precision (bf16 where supported)')
+        help='mixed precision: bf16 autocast where the device supports it '
+        '(CPU, recent GPUs), float16 with loss scaling on older GPUs')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value (e.g. '
@@ -39,17 +53,22 @@ def parse_args():
 def setup_amp(cfg) -> None:
     """Switch the optim wrapper to mixed precision, or say why not."""
     import torch
-    if not torch.cuda.is_available():
-        raise SystemExit('--amp needs a CUDA device: mmengine mixed precision '
-                         'training (AmpOptimWrapper) does not run on the CPU')
-    if cfg.optim_wrapper.get('type', 'OptimWrapper') == 'AmpOptimWrapper':
-        print_log('AMP training is already enabled in the config.',
+    wrapper = cfg.optim_wrapper
+    kind = wrapper.get('type', 'OptimWrapper')
+    if kind in ('AmpOptimWrapper', 'BF16OptimWrapper'):
+        print_log('mixed precision is already enabled in the config.',
                   logger='current', level=logging.WARNING)
         return
-    cfg.optim_wrapper.type = 'AmpOptimWrapper'
-    cfg.optim_wrapper.dtype = ('bfloat16' if torch.cuda.is_bf16_supported()
-                               else 'float16')
-    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if kind != 'OptimWrapper':
+        raise SystemExit('--amp switches an OptimWrapper to mixed precision; '
+                         f'the config uses {kind} (for DeepSpeed, set bf16 '
+                         'or fp16 in the strategy instead)')
+    if not torch.cuda.is_available() or torch.cuda.is_bf16_supported():
+        wrapper.type = 'BF16OptimWrapper'
+    else:
+        wrapper.type = 'AmpOptimWrapper'
+        wrapper.dtype = 'float16'
+        wrapper.setdefault('loss_scale', 'dynamic')
 
 
 def main():
@@ -67,8 +86,17 @@ def main():
     if args.amp:
         setup_amp(cfg)
     cfg.resume = args.resume
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    add_robustness_hooks(cfg)
+    setup_cpu_distributed(cfg)
+    if 'runner_type' in cfg:
+        runner = RUNNERS.build(cfg)
+    else:
+        runner = Runner.from_cfg(cfg)
+    try:
+        runner.train()
+    except NonFiniteLossError as error:
+        runner.logger.error(str(error))
+        raise SystemExit(f'error: {error}') from None
 
 
 if __name__ == '__main__':

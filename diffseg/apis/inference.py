@@ -12,6 +12,10 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import CheckpointLoader
 
 from diffseg.datasets.transforms import PackInContextInputs
+from diffseg.engine.checkpoint_fit import (CheckpointMismatchError,
+                                           compare_state_dicts,
+                                           describe_mismatch,
+                                           strip_wrapper_prefix)
 from diffseg.registry import MODELS
 from diffseg.structures import InContextDataSample
 
@@ -57,23 +61,26 @@ def init_model(config: Union[str, Config],
 def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     """Load ``checkpoint`` into ``model``; returns the checkpoint dict.
 
-    Keys the model lacks are an error (the checkpoint is of another model);
-    keys the checkpoint lacks are expected when it holds only the trained
-    weights (``meta['trainable_only']``, LoRA runs): they stay as the config
-    built them, from the pretrained base.
+    Checkpoint keys the model lacks, or whose shapes differ, raise
+    :class:`CheckpointMismatchError` listing them (the checkpoint is of
+    another model or config). Keys the checkpoint lacks are expected when
+    it holds only the trained weights (``meta['trainable_only']``, LoRA
+    runs): they stay as the config built them, from the pretrained base;
+    otherwise they give a warning.
     """
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-    state = ckpt.get('state_dict', ckpt)
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected:
-        raise ValueError(
-            f'checkpoint {checkpoint!r} does not fit the model: '
-            f'{len(unexpected)} of its keys are not in the model (e.g. '
-            f'{unexpected[:3]}); was it trained with another config?')
+    state = strip_wrapper_prefix(ckpt.get('state_dict', ckpt))
+    mismatch = compare_state_dicts(model.state_dict(), state)
+    message = describe_mismatch(repr(checkpoint), mismatch,
+                                allow_missing=True)
+    if message:
+        raise CheckpointMismatchError(message)
+    missing = mismatch.missing
     if missing and not ckpt.get('meta', {}).get('trainable_only', False):
         warnings.warn(f'checkpoint {checkpoint!r} lacks {len(missing)} of '
                       f'the model\'s weights (e.g. {missing[:3]}); they keep '
                       'their initial values')
+    model.load_state_dict(state, strict=False)
     return ckpt
 
 

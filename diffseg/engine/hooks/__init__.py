@@ -1,8 +1,12 @@
+from .checkpoint_fit_hook import CheckpointFitHook, CheckpointMismatchError
 from .export_pretrained_hook import ExportPretrainedHook
 from .incontext_visualization_hook import InContextVisualizationHook
+from .iter_seed_hook import IterSeedHook
+from .nonfinite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .trainable_checkpoint_hook import TrainableWeightsCheckpointHook
 
 __all__ = [
-    'ExportPretrainedHook', 'InContextVisualizationHook',
-    'TrainableWeightsCheckpointHook'
+    'CheckpointFitHook', 'CheckpointMismatchError', 'ExportPretrainedHook',
+    'InContextVisualizationHook', 'IterSeedHook', 'NonFiniteLossError',
+    'NonFiniteLossHook', 'TrainableWeightsCheckpointHook'
 ]

@@ -119,6 +119,9 @@ class CLIPPromptEncoder(BaseModule):
         hidden = self.clip.config.hidden_size
         self.proj = nn.Identity() if out_dim is None else nn.Linear(
             hidden, out_dim)
+        # the tokens are the last hidden states: the pooled output's layer
+        # norm never sees a gradient (DDP would wait for it)
+        self.clip.post_layernorm.requires_grad_(False)
         if freeze:
             self.clip.requires_grad_(False)
             self.clip.eval()

@@ -241,3 +241,15 @@ def test_freeze_trains_only_projection():
     assert enc.clip.training
     enc(make_prompts())[0].sum().backward()
     assert enc.clip.embeddings.patch_embedding.weight.grad is not None
+
+
+def test_every_trainable_parameter_gets_a_gradient():
+    """DDP needs no find_unused_parameters: the pooled output's layer norm,
+    which the tokens never pass, is frozen."""
+    enc = encoder(out_dim=16, pre_masking='alpha')
+    tokens, _ = enc(make_prompts(b=2, k=2))
+    tokens.sum().backward()
+    unused = [name for name, p in enc.named_parameters()
+              if p.requires_grad and p.grad is None]
+    assert unused == []
+    assert not enc.clip.post_layernorm.weight.requires_grad
