@@ -2,6 +2,8 @@
 #   make demo   train the tiny VAE, then tiny LDIS-1 on generated shapes,
 #               evaluate it (with its controls) and write panels
 #   make test   run the test suite
+#   make bench  the LDIS benchmarks of docs/benchmark.md (one thread, CPU
+#               time: steady on a shared machine)
 # CUDA users: make demo TORCH_SPEC="torch==<version>+cu<xyz>" (any pip spec,
 # with PIP_EXTRA_INDEX_URL pointing at the matching wheel index).
 PYTHON ?= python3
@@ -15,7 +17,7 @@ VAE_CFG := configs/autoencoders/vae_tiny_shapes_64.py
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test install clean-demo
+.PHONY: demo test bench install clean-demo
 
 install: $(VENV)/.installed
 
@@ -37,6 +39,12 @@ demo: install
 
 test: install
 	$(PY) -m pytest tests -q -p no:cacheprovider
+
+bench: install
+	for cmd in runner inference video pipeline; do \
+		$(PY) tools/analysis_tools/benchmark.py $$cmd --threads 1 \
+			--clock cpu --repeats 10 || exit 1; \
+	done
 
 clean-demo:
 	rm -rf $(DEMO_DIR) work_dirs/tiny-sd

@@ -60,3 +60,5 @@ FEATURE_EXTRACTORS = Registry('feature extractor', scope='diffseg',
 HEADS = Registry('head', scope='diffseg', locations=['diffseg.models.heads'])
 NOISE_SCHEDULERS = Registry('noise scheduler', scope='diffseg',
                             locations=['diffseg.models.noise_schedulers'])
+IMAGE_ENCODERS = Registry('image encoder', scope='diffseg',
+                          locations=['diffseg.models.image_encoders'])

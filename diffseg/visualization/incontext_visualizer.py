@@ -92,6 +92,28 @@ def _class_name(cls_id, class_names: Optional[Sequence[str]]):
     return class_names[cls_id] if 0 <= cls_id < len(class_names) else None
 
 
+def _miou_text(pred: np.ndarray, gt: np.ndarray) -> str:
+    """Mean IoU over the non-background classes of ``gt`` or ``pred``."""
+    valid = gt != IGNORE_INDEX
+    classes = set(np.unique(gt[valid])) | set(np.unique(pred[valid]))
+    ious = [((pred == c) & (gt == c) & valid).sum() /
+            (((pred == c) | (gt == c)) & valid).sum()
+            for c in sorted(classes - {0})]
+    return f'mIoU {100 * np.mean(ious):.1f}' if ious else 'mIoU n/a'
+
+
+def _label_overlay(img: np.ndarray, labels: np.ndarray, alpha: float,
+                   class_names: Optional[Sequence[str]]) -> np.ndarray:
+    """Class-id ``labels`` coloured over ``img`` with a legend; background
+    (0) and ignore stay uncoloured."""
+    from .label_overlay import draw_label_overlay
+    top = int(labels[labels != IGNORE_INDEX].max(initial=0))
+    names = (list(class_names) if class_names is not None
+             and len(class_names) > top else [str(i) for i in range(top + 1)])
+    return draw_label_overlay(img, np.where(labels == 0, IGNORE_INDEX, labels),
+                              names, alpha=alpha)
+
+
 def _iou_text(pred: np.ndarray, gt: np.ndarray) -> str:
     valid = gt != IGNORE_INDEX
     pred_fg, gt_fg = (pred == 1) & valid, (gt == 1) & valid
@@ -112,9 +134,11 @@ def draw_incontext_panel(data_sample,
     Tiles: each prompt image with its mask, the query with ``pred_sem_seg``
     (caption with the IoU when the gt is there), the query with
     ``gt_sem_seg``; the plain query when neither is drawn. Outside each mask
-    the image is darkened with weight ``alpha``; the mask is outlined. All tiles are resized to
-    one height, at least MIN_TILE_HEIGHT; a query image of another size than
-    the masks (the pipeline resized it) is resized to the masks.
+    the image is darkened with weight ``alpha``; the mask is outlined. A
+    ``multi_category`` sample (class-id prediction and gt) shows each class
+    in its own colour with a legend. All tiles are resized to one height, at
+    least MIN_TILE_HEIGHT; a query image of another size than the masks (the
+    pipeline resized it) is resized to the masks.
 
     Args:
         data_sample: InContextDataSample with prompts and pred and/or gt.
@@ -134,14 +158,16 @@ def draw_incontext_panel(data_sample,
     cls_name = meta.get('cls_name') or _class_name(meta.get('cls_id'),
                                                    class_names)
     prompt_cls_ids = meta.get('prompt_cls_ids')
+    multi = bool(meta.get('multi_category'))
+    score_text = _miou_text if multi else _iou_text
 
-    tiles = []  # (image, mask or None, caption lines)
+    tiles = []  # (image, mask or None, caption lines, class-id labels?)
     for k in range(data_sample.prompt_imgs.shape[0]):
         lines = [f'prompt {k + 1}']
         if prompt_cls_ids is not None:
             lines.append(_class_name(prompt_cls_ids[k], class_names))
         tiles.append((_image_hwc(data_sample.prompt_imgs[k], f'prompt {k}'),
-                      _mask_hw(data_sample.prompt_masks[k]), lines))
+                      _mask_hw(data_sample.prompt_masks[k]), lines, False))
 
     query = _image_hwc(query_img, 'query_img')
     pred = (_mask_hw(data_sample.pred_sem_seg)
@@ -159,25 +185,26 @@ def draw_incontext_panel(data_sample,
     if pred is not None:
         lines = ['prediction', cls_name]
         if gt is not None:
-            lines.append(_iou_text(pred, gt))
-        tiles.append((query, pred, lines))
+            lines.append(score_text(pred, gt))
+        tiles.append((query, pred, lines, multi))
     if gt is not None:
-        tiles.append((query, gt, ['ground truth', cls_name]))
+        tiles.append((query, gt, ['ground truth', cls_name], multi))
     if pred is None and gt is None:
-        tiles.append((query, None, ['query', cls_name]))
+        tiles.append((query, None, ['query', cls_name], False))
 
-    tiles = [(img, mask, [line for line in lines if line])
-             for img, mask, lines in tiles]
-    height = max([MIN_TILE_HEIGHT] + [img.shape[0] for img, _, _ in tiles])
-    num_lines = max(len(lines) for _, _, lines in tiles)
+    tiles = [(img, mask, [line for line in lines if line], labelled)
+             for img, mask, lines, labelled in tiles]
+    height = max([MIN_TILE_HEIGHT] + [tile[0].shape[0] for tile in tiles])
+    num_lines = max(len(tile[2]) for tile in tiles)
     columns: List[np.ndarray] = []
-    for img, mask, lines in tiles:
+    for img, mask, lines, labelled in tiles:
         if mask is None:
             mask = np.zeros(img.shape[:2], np.int64)
         img, mask = _resize(img, mask, height)
+        drawn = (_label_overlay(img, mask, alpha, class_names) if labelled
+                 else _overlay(img, mask, alpha))
         columns.append(np.concatenate(
-            [_caption(lines, img.shape[1], num_lines),
-             _overlay(img, mask, alpha)]))
+            [_caption(lines, drawn.shape[1], num_lines), drawn]))
     return np.concatenate(columns, axis=1)
 
 

@@ -23,7 +23,8 @@ def test_config_parses(path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'diffseg'
     assert cfg.model.type in MODELS.module_dict
-    assert cfg.train_cfg.max_iters > 0
+    if 'train_cfg' in cfg:  # training-free models have none
+        assert cfg.train_cfg.max_iters > 0
 
 
 def save_tiny_checkpoints(root: str, cross_attention_dim: int) -> tuple:
@@ -41,7 +42,7 @@ def save_tiny_checkpoints(root: str, cross_attention_dim: int) -> tuple:
     return sd, clip
 
 
-REAL_CONFIGS = [p for p in CONFIGS if '_sd15' in p]
+REAL_CONFIGS = [p for p in CONFIGS if '_sd15' in p and '/ldis/' in p]
 
 
 def point_at(cfg, sd: str, clip: str) -> Config:

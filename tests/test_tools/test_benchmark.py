@@ -1,5 +1,7 @@
 import re
 
+import pytest
+
 from diffseg.testing.tools import run_tool
 
 
@@ -14,3 +16,51 @@ def test_guidance_table():
         assert row, f'no row for {model}:\n{proc.stdout}'
         batched, sequential, ratio = map(float, row.groups())
         assert batched > 0 and sequential > 0 and ratio > 0
+
+
+def load_benchmark(monkeypatch):
+    """tools/analysis_tools/benchmark.py as a module (it imports its
+    sibling ldis_benchmarks.py)."""
+    import importlib.util
+    import os.path as osp
+
+    from diffseg.testing.configs import REPO_ROOT
+    folder = osp.join(REPO_ROOT, 'tools', 'analysis_tools')
+    monkeypatch.syspath_prepend(folder)
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_tool', osp.join(folder, 'benchmark.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def table_row(out: str, columns: int) -> list:
+    """The numbers of the row under the dashes of a printed table."""
+    lines = out.splitlines()
+    row = lines[[i for i, line in enumerate(lines)
+                 if set(line) == {'-'}][-1] + 1].split()
+    return [float(v) for v in row[:columns]]
+
+
+@pytest.mark.parametrize('command,args', [
+    ('runner', ['--batch', '1']),
+    ('inference', ['--batch', '1']),
+    ('video', ['--size', '32']),
+    ('pipeline', ['--batch', '1']),
+])
+def test_ldis_tables(monkeypatch, capsys, command, args):
+    """Each LDIS sub-command prints its two figures and their ratio."""
+    load_benchmark(monkeypatch).main(
+        [command, '--model', 'tiny', '--repeats', '1', *args])
+    out = capsys.readouterr().out
+    assert 'tiny LDIS-1' in out and 'threads' in out
+    first, second, ratio = table_row(out, 3)
+    assert first > 0 and second > 0
+    # printed with 4 decimals (1 for episodes per second)
+    assert ratio == pytest.approx(first / second, rel=0.05)
+    if command == 'inference':
+        nets = [float(v) for v in re.findall(r' ([\d.]+) s\b',
+                                             out.split('networks:')[1]
+                                             .splitlines()[0])]
+        assert len(nets) == 4 and second == pytest.approx(sum(nets),
+                                                          abs=3e-4)

@@ -10,7 +10,8 @@ from diffseg.registry import VISUALIZERS
 from diffseg.structures import InContextDataSample
 from diffseg.visualization import InContextVisualizer, draw_incontext_panel
 from diffseg.visualization.incontext_visualizer import (LINE_HEIGHT,
-                                                        BACKGROUND_COLOUR)
+                                                        BACKGROUND_COLOUR,
+                                                        _miou_text)
 
 
 def make_sample(rng, prompt_size=(64, 64), query_size=(64, 64), k=2,
@@ -103,3 +104,30 @@ def test_visualizer_writes_rgb_panel_atomically(tmp_path):
     expected = draw_incontext_panel(sample, query, class_names=('a', 'b'))
     np.testing.assert_array_equal(written, expected)
     assert os.listdir(out_file.parent) == ['episode.png']  # no temp file
+
+
+def test_multi_category_panel_colours_classes_and_scores_miou():
+    rng = np.random.default_rng(0)
+    sample, query = make_sample(rng, k=2)
+    gt = np.zeros((64, 64), np.int64)
+    gt[:, :20], gt[:, 40:] = 3, 7
+    gt[0] = 255
+    pred = gt.copy()
+    pred[1:, 40:50] = 0  # class 7: IoU 14 / 24 (rows 1..63)
+    sample.gt_sem_seg = PixelData(data=torch.from_numpy(gt)[None])
+    sample.pred_sem_seg = PixelData(data=torch.from_numpy(pred)[None])
+    sample.set_metainfo(dict(multi_category=True, prompt_cls_ids=[3, 7]))
+    names = [f'c{i}' for i in range(10)]
+    panel = draw_incontext_panel(sample, query, class_names=names)
+    # two prompts (128 wide each), then prediction and gt tiles of 128
+    # plus a legend each
+    assert panel.shape[1] > 4 * 128
+    # mIoU over classes 3 and 7 = (1 + 14/24) / 2, printed in the caption
+    assert _miou_text(pred, gt) == f'mIoU {100 * (1 + 14 / 24) / 2:.1f}'
+    # the prediction tile: class 3 and 7 coloured differently, bg untouched
+    tile = panel[-128:, 2 * 128:3 * 128]
+    query_big = cv2.resize(query.numpy().transpose(1, 2, 0), (128, 128),
+                           interpolation=cv2.INTER_NEAREST)
+    assert np.array_equal(tile[64, 90], query_big[64, 90])  # predicted bg
+    assert not np.array_equal(tile[64, 10], query_big[64, 10])
+    assert not np.array_equal(tile[64, 120], query_big[64, 120])

@@ -6,34 +6,51 @@ Sub-commands:
               for a tiny UNet and an SD 1.5-shaped one (``--width 320`` is
               the real SD 1.5 size; the default 64 runs in seconds on a CPU).
 
+    maskdiffusion
+              one image segmented by MaskDiffusion with a few and with many
+              class names (ADE20K's), side by side, for each way prompts
+              beyond the first get attention maps ('queries': one UNet pass;
+              'batch': one UNet copy per prompt); text embeddings are cached
+              (encoded once per vocabulary), as over a dataset.
+
+    runner, inference, video, pipeline
+              the demo-sized LDIS-1: Runner vs bare training step, test_step
+              vs its networks' forward passes, video frames with the prompt
+              encoded once vs every frame, data pipeline vs training
+              throughput (ldis_benchmarks.py).
+
 Example::
 
     python tools/analysis_tools/benchmark.py guidance --steps 5 --repeats 3
+    python tools/analysis_tools/benchmark.py maskdiffusion \
+        --model sd15-shaped --width 320 --size 512
+    python tools/analysis_tools/benchmark.py runner --repeats 10
 """
 import argparse
-import math
 import statistics
 import time
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 import torch
+from mmseg.datasets import ADE20KDataset
+from mmseg.structures import SegDataSample
 
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.samplers import DiffusionSampler
+from diffseg.models.segmentors.maskdiffusion import prompt_name
+from diffseg.registry import MODELS
+from diffseg.testing.maskdiffusion import (SD15_FEATURES, TINY_CLIP_TEXT,
+                                           sd15_shaped_unet_config,
+                                           sd15_shaped_vae_config,
+                                           tiny_maskdiffusion_cfg)
 from diffseg.testing.tiny_models import TINY_UNET
+from ldis_benchmarks import add_ldis_commands  # tools/analysis_tools/
 
 
 def sd15_unet_config(width: int) -> dict:
     """SD 1.5's UNet layout with block widths (w, 2w, 4w, 4w), 8 inputs
-    (LDIS-n) and 4 outputs; ``width=320`` is SD 1.5 itself (a multiple of
-    8: SD 1.5 has 8 attention heads)."""
-    return dict(
-        in_channels=8, out_channels=4, layers_per_block=2,
-        block_out_channels=(width, 2 * width, 4 * width, 4 * width),
-        down_block_types=('CrossAttnDownBlock2D', ) * 3 + ('DownBlock2D', ),
-        up_block_types=('UpBlock2D', ) + ('CrossAttnUpBlock2D', ) * 3,
-        cross_attention_dim=768, attention_head_dim=8,
-        norm_num_groups=math.gcd(32, width))
+    (LDIS-n) and 4 outputs; ``width=320`` is SD 1.5 itself."""
+    return sd15_shaped_unet_config(width, in_channels=8)
 
 
 def timed(fn, device: torch.device) -> tuple:
@@ -105,6 +122,72 @@ def bench_guidance(args):
               f'{f"{ratio:.2f}x":>12} {result["max_diff"]:>11.1e}')
 
 
+def maskdiffusion_config(args) -> dict:
+    """The tiny MaskDiffusion, or an SD 1.5-shaped one of ``args.width``
+    (CLIP-L-wide text tokens, a 1-layer text encoder)."""
+    if args.model == 'tiny':
+        return tiny_maskdiffusion_cfg()
+    text = dict(TINY_CLIP_TEXT, hidden_size=768, intermediate_size=3072,
+                num_attention_heads=12)
+    return tiny_maskdiffusion_cfg(
+        autoencoder=dict(type='SDVAE',
+                         config=sd15_shaped_vae_config(args.width)),
+        denoiser=dict(type='DiffusersUNet',
+                      config=sd15_shaped_unet_config(args.width)),
+        text_encoder=dict(type='CLIPTextEncoder', config=text),
+        feature_extractor=SD15_FEATURES)
+
+
+def bench_maskdiffusion(args):
+    """Print a table: prompt mode, seconds an image with few and with many
+    classes, their ratio, prompts used. The four cases are timed in turn,
+    in a rotating order, so that a load drift hits them alike."""
+    device = torch.device(args.device)
+    names = [prompt_name(c) for c in ADE20KDataset.METAINFO['classes']]
+    few, many = args.classes
+    torch.manual_seed(0)
+    model = MODELS.build(maskdiffusion_config(args)).eval().to(device)
+    size = args.size
+    image = (torch.rand(1, 3, size, size) * 2 - 1).to(device)
+    name = 'tiny' if args.model == 'tiny' else f'sd15-shaped w={args.width}'
+    print(f'device: {device}, torch {torch.__version__}, '
+          f'{torch.get_num_threads()} threads; {name}, one {size}x{size} '
+          f'image, ADE20K class names, median of {args.repeats}; text '
+          f'embeddings cached; {args.clock} time')
+    header = (f'{"prompt mode":<12} {f"{few} classes s":>13} '
+              f'{f"{many} classes s":>14} {f"{many}/{few}":>8} '
+              f'{"prompts":>8}')
+    print(header)
+    print('-' * len(header))
+
+    def run(count):
+        sample = SegDataSample(metainfo=dict(img_shape=(size, size),
+                                             ori_shape=(size, size)))
+        return model.segment(image, [sample], class_names=names[:count])
+
+    cases = [(mode, count) for mode in ('queries', 'batch')
+             for count in (few, many)]
+    times = {case: [] for case in cases}
+    for i in range(args.repeats + 1):  # round 0 warms up (and encodes text)
+        for mode, count in cases[i % 4:] + cases[:i % 4]:  # rotated order
+            model.feature_extractor.prompt_mode = mode
+            if args.clock == 'process':
+                start = time.process_time()
+                run(count)
+                seconds = time.process_time() - start
+            else:
+                seconds = timed(lambda: run(count), device)[0]
+            if i > 0:
+                times[(mode, count)].append(seconds)
+    prompts = '/'.join(str(model.encode_text(names[:c])[1].num_prompts)
+                       for c in (few, many))
+    for mode in ('queries', 'batch'):
+        t_few, t_many = (statistics.median(times[(mode, c)])
+                         for c in (few, many))
+        print(f'{mode:<12} {t_few:>13.4f} {t_many:>14.4f} '
+              f'{f"{t_many / t_few:.2f}x":>8} {prompts:>8}')
+
+
 def parse_args(argv=None):
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('--device', default='cpu', help='torch device')
@@ -131,11 +214,36 @@ def parse_args(argv=None):
     guidance.add_argument('--tokens', type=int, default=64,
                           help='prompt tokens (L)')
     guidance.set_defaults(func=bench_guidance)
+    maskdiffusion = commands.add_parser(
+        'maskdiffusion', parents=[common],
+        help='MaskDiffusion time an image, few vs many class names')
+    maskdiffusion.add_argument('--model', choices=['tiny', 'sd15-shaped'],
+                               default='tiny', help='networks (random)')
+    maskdiffusion.add_argument('--width', type=int, default=64,
+                               help='first block width of the SD-shaped '
+                               'UNet (320 = SD 1.5)')
+    maskdiffusion.add_argument('--size', type=int, default=64,
+                               help='image side, pixels')
+    maskdiffusion.add_argument('--classes', type=int, nargs=2,
+                               default=(5, 150), metavar=('FEW', 'MANY'),
+                               help='class counts compared (at most 150)')
+    maskdiffusion.add_argument(
+        '--clock', choices=['wall', 'process'], default='wall',
+        help="'process': CPU time of this process, steadier than wall time "
+        'on a shared machine (CPU only)')
+    maskdiffusion.set_defaults(func=bench_maskdiffusion)
+    add_ldis_commands(commands, common)
     args = parser.parse_args(argv)
     for name in ('repeats', 'steps', 'batch', 'latent', 'tiny_latent',
                  'tokens'):
         if getattr(args, name, 1) < 1:
             parser.error(f'--{name.replace("_", "-")} must be >= 1')
+    if not all(1 <= c <= 150 for c in getattr(args, 'classes', [1])):
+        parser.error(f'--classes must be in [1, 150]; got {args.classes}')
+    if getattr(args, 'clock', 'wall') == 'process' and args.device != 'cpu':
+        parser.error('--clock process measures CPU time: use it on a CPU')
+    if getattr(args, 'size', 1) < 1:
+        parser.error('--size must be >= 1')
     if getattr(args, 'width', 8) % 8:
         parser.error(f'--width must be a multiple of 8 (SD 1.5 has 8 '
                      f'attention heads); got {args.width}')

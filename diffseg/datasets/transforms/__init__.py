@@ -1,5 +1,12 @@
 from .episode_augmentation import EpisodeAugmentation
 from .formatting import PackInContextInputs
+from .panoptic_transforms import (LoadPanopticAnnotations,
+                                  PackPanopticInputs, RandomFlipPanoptic,
+                                  ResizePanoptic)
 from .resize import ResizeEpisode
 
-__all__ = ['EpisodeAugmentation', 'PackInContextInputs', 'ResizeEpisode']
+__all__ = [
+    'EpisodeAugmentation', 'PackInContextInputs', 'ResizeEpisode',
+    'LoadPanopticAnnotations', 'PackPanopticInputs', 'RandomFlipPanoptic',
+    'ResizePanoptic'
+]

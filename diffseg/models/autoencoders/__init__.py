@@ -1,4 +1,11 @@
+from .mask_ae_pretrainer import MaskAutoencoderPretrainer
 from .sd_vae import SDVAE, build_diffusers_model
+from .shallow_mask_autoencoder import (MaskAutoencoderModel,
+                                       ShallowMaskAutoencoder)
 from .vae_pretrainer import VAEPretrainer
 
-__all__ = ['SDVAE', 'VAEPretrainer', 'build_diffusers_model']
+__all__ = [
+    'SDVAE', 'VAEPretrainer', 'build_diffusers_model',
+    'MaskAutoencoderModel', 'MaskAutoencoderPretrainer',
+    'ShallowMaskAutoencoder'
+]

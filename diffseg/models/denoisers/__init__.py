@@ -1,3 +1,4 @@
 from .diffusers_unet import DiffusersUNet
+from .task_embeddings import TaskEmbeddings, remove_cross_attention
 
-__all__ = ['DiffusersUNet']
+__all__ = ['DiffusersUNet', 'TaskEmbeddings', 'remove_cross_attention']

@@ -1,1 +1,9 @@
 """UNet feature and attention extractors (FEATURE_EXTRACTORS)."""
+from .attention_capture import (AttentionCaptureProcessor, AttentionStore,
+                                attention_from_queries)
+from .unet_feature_extractor import UNetFeatureExtractor
+
+__all__ = [
+    'AttentionCaptureProcessor', 'AttentionStore', 'UNetFeatureExtractor',
+    'attention_from_queries'
+]

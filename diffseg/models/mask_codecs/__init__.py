@@ -1,3 +1,4 @@
+from .bit_codec import BitCodec
 from .pseudo_mask_codec import PseudoMaskCodec
 
-__all__ = ['PseudoMaskCodec']
+__all__ = ['BitCodec', 'PseudoMaskCodec']

@@ -1,4 +1,6 @@
+from .ldmseg import LDMSeg
+from .maskdiffusion import MaskDiffusion
 from .multi_step_ldis import MultiStepLDIS
 from .one_step_ldis import OneStepLDIS
 
-__all__ = ['MultiStepLDIS', 'OneStepLDIS']
+__all__ = ['LDMSeg', 'MaskDiffusion', 'MultiStepLDIS', 'OneStepLDIS']

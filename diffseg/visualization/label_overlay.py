@@ -1,0 +1,84 @@
+"""A label map drawn over its image, with a legend of the labels shown."""
+from typing import Optional, Sequence
+
+import cv2
+import numpy as np
+
+from .incontext_visualizer import FONT, FONT_SCALE, LINE_HEIGHT
+
+SWATCH = 10  # legend swatch side, pixels
+MARGIN = 4
+
+
+def default_palette(num: int) -> np.ndarray:
+    """``num`` distinct RGB colours (golden-ratio hues), (num, 3) uint8."""
+    if num == 0:
+        return np.zeros((0, 3), np.uint8)
+    hues = (np.arange(num) * 0.618033988749895 % 1.0 * 180).astype(np.uint8)
+    sat = np.where(np.arange(num) % 2, 200, 255).astype(np.uint8)
+    hsv = np.stack([hues, sat, np.full(num, 230, np.uint8)], 1)[None]
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0]
+
+
+def draw_label_overlay(image: np.ndarray,
+                       labels: np.ndarray,
+                       names: Sequence[str],
+                       palette: Optional[np.ndarray] = None,
+                       alpha: float = 0.5) -> np.ndarray:
+    """Colour each label over the image; a legend on the right lists the
+    labels present (colour swatch and name), in columns as the height allows.
+
+    Args:
+        image: (H, W, 3) uint8 RGB.
+        labels: (H, W) int label ids; ids outside [0, len(names)) (e.g. 255,
+            ignore) are left uncoloured and out of the legend.
+        names: the name of each id.
+        palette: (len(names), 3) RGB colours; default :func:`default_palette`.
+        alpha: weight of the colour over the image.
+
+    Returns:
+        (H, W + legend width, 3) uint8 RGB.
+    """
+    image, labels = np.asarray(image), np.asarray(labels)
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f'image has shape {image.shape} and dtype '
+                         f'{image.dtype}; expected (H, W, 3) uint8 RGB')
+    if labels.shape != image.shape[:2]:
+        raise ValueError(f'labels have shape {labels.shape}; expected the '
+                         f'image size {image.shape[:2]}')
+    palette = default_palette(len(names)) if palette is None else (
+        np.asarray(palette, np.uint8))
+    if palette.shape != (len(names), 3):
+        raise ValueError(f'palette has shape {palette.shape}; expected '
+                         f'({len(names)}, 3) for {len(names)} names')
+    shown = [int(i) for i in np.unique(labels) if 0 <= i < len(names)]
+    out = image.astype(np.float32)
+    for i in shown:
+        sel = labels == i
+        out[sel] = (1 - alpha) * out[sel] + alpha * palette[i]
+    out = np.round(out).astype(np.uint8)
+    return np.concatenate([out, _legend(shown, names, palette,
+                                        image.shape[0])], axis=1)
+
+
+def _legend(ids, names, palette, height: int) -> np.ndarray:
+    """A black (height, width, 3) strip of swatches and names."""
+    rows = max(1, (height - MARGIN) // LINE_HEIGHT)
+    columns = [ids[i:i + rows] for i in range(0, len(ids), rows)] or [[]]
+    widths = [SWATCH + 2 * MARGIN + max(
+        [cv2.getTextSize(str(names[i]), FONT, FONT_SCALE, 1)[0][0]
+         for i in col] + [0]) + MARGIN for col in columns]
+    strip = np.zeros((height, sum(widths), 3), np.uint8)
+    x = 0
+    for col, width in zip(columns, widths):
+        for row, i in enumerate(col):
+            y = MARGIN + row * LINE_HEIGHT
+            colour = tuple(int(c) for c in palette[i])
+            cv2.rectangle(strip, (x + MARGIN, y),
+                          (x + MARGIN + SWATCH - 1, y + SWATCH - 1), colour,
+                          -1)
+            cv2.putText(strip, str(names[i]),
+                        (x + SWATCH + 2 * MARGIN, y + SWATCH - 1), FONT,
+                        FONT_SCALE, (255, 255, 255), 1, cv2.LINE_AA)
+        x += width
+    return strip
