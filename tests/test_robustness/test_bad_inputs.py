@@ -12,7 +12,7 @@ from mmengine.config import Config
 from diffseg.apis import inference_incontext, init_model
 from diffseg.registry import DATASETS, MODELS
 from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg, tiny_ldisn_cfg
-from diffseg.testing.configs import write_tiny_ldis1_config
+from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
 from diffseg.testing.davis_fixture import DAVIS_SPLIT, write_davis_tree
 from diffseg.testing.tools import run_tool_in_process
 
@@ -44,6 +44,15 @@ def infer(query='img.png', mask='mask.png', ckpt='ok.pth'):
     return ['infer.py', '{d}/tiny.py', f'{{d}}/{ckpt}', '--query',
             f'{{d}}/{query}', '--prompt', '{d}/img.png', f'{{d}}/{mask}',
             '--out-dir', '{out}']
+
+
+MASKDIFFUSION = f'{REPO_ROOT}/configs/maskdiffusion/' \
+    'maskdiffusion_tiny_synthetic_64.py'
+
+
+def open_vocab(image='img.png', *options):
+    return ['infer.py', MASKDIFFUSION, '--image', f'{{d}}/{image}',
+            *options, '--out-dir', '{out}']
 
 
 def train(*options):
@@ -101,6 +110,19 @@ TOOL_CASES = {
     'infer: truncated checkpoint': (
         infer(ckpt='truncated.pth'), ValueError,
         r"truncated\.pth' is not a readable torch checkpoint"),
+    'infer open vocabulary: corrupt image': (
+        open_vocab('corrupt.png', '--classes', 'a', 'b'), ValueError,
+        r"image '.*corrupt\.png' could not be decoded"),
+    'infer open vocabulary: missing image': (
+        open_vocab('none.png', '--classes', 'a'), FileNotFoundError,
+        r"image '.*none\.png' does not exist"),
+    'infer unsupervised: zero segments': (
+        open_vocab('img.png', '--num-segments', '0'), ValueError,
+        r'num_segments is 0; expected >= 1'),
+    'test MaskDiffusion: unknown head type': (
+        ['test.py', MASKDIFFUSION, '--work-dir', '{out}', '--cfg-options',
+         'model.head.type=NoSuchHead'], KeyError,
+        r'NoSuchHead is not in the diffseg::head registry'),
     'benchmark: no repeats': (
         ['analysis_tools/benchmark.py', 'inference', '--repeats', '0'],
         SystemExit, r'--repeats must be >= 1'),
