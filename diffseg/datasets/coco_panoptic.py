@@ -154,4 +154,3 @@ class CocoPanopticDataset(BaseDataset):
     def get_cat_ids(self, idx: int) -> List[int]:
         return sorted({s['category_id']
                        for s in self.get_data_info(idx)['segments_info']})
-

@@ -104,4 +104,3 @@ class PascalVOCInContextDataset(InContextSegDataset):
 
     def load_label(self, info: dict) -> np.ndarray:
         return read_label_png(info['seg_map_path'])
-

@@ -6,7 +6,6 @@ from mmengine.config import Config
 from mmengine.dist import init_dist, is_distributed
 
 
-
 def setup_cpu_distributed(cfg: Config) -> bool:
     """Start the process group and wrap CPU models when CUDA is absent.
 

@@ -21,8 +21,8 @@ def _as_numpy(ids) -> np.ndarray:
 
 
 def _areas(ids: np.ndarray) -> Dict[int, int]:
-    return {int(k): int(n) for k, n in zip(*np.unique(ids,
-                                                       return_counts=True))}
+    values, counts = np.unique(ids, return_counts=True)
+    return {int(k): int(n) for k, n in zip(values, counts)}
 
 
 def pq_image_stats(gt_ids, gt_segments: Sequence[dict], pred_ids,

@@ -1,4 +1,5 @@
 """Unsupervised heads: per-image clustering of the UNet features."""
+from abc import ABCMeta, abstractmethod
 from typing import List, Optional
 
 import numpy as np
@@ -10,7 +11,7 @@ from .kmeans import kmeans
 from .spectral import cosine_affinity, spectral_clustering
 
 
-class ClusteringHead:
+class ClusteringHead(metaclass=ABCMeta):
     """Clusters each image's valid pixels; scores are one-hot labels.
 
     The output of an image is (K, h, w): 1 where a pixel is in segment k,
@@ -20,9 +21,9 @@ class ClusteringHead:
 
     uses_attention = False
 
+    @abstractmethod
     def cluster(self, x: torch.Tensor) -> torch.Tensor:
         """(N, D) pixel features -> labels (N,) in [0, K)."""
-        raise NotImplementedError
 
     def __call__(self, features: torch.Tensor, attention=None,
                  valid: Optional[torch.Tensor] = None) -> List[torch.Tensor]:

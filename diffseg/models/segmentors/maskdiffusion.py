@@ -213,4 +213,3 @@ class MaskDiffusion(BaseDiffSegModel):
 
     def _forward(self, inputs: torch.Tensor):
         return self.head_scores(inputs)[0]
-

@@ -175,4 +175,3 @@ class CLIPTextEncoder(BaseModule):
         """Class names -> (embeddings (P, L, D), ClassPrompts)."""
         prompts = self.class_prompts(class_names)
         return self.encode_ids(prompts.input_ids), prompts
-
