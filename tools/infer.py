@@ -33,7 +33,6 @@ Each mode prints the paths it wrote. Examples::
         --inpaint partial.png --out-dir out
 """
 import argparse
-import json
 import os
 import os.path as osp
 
@@ -45,12 +44,10 @@ from mmengine.config import DictAction
 from diffseg.apis import (inference_incontext, inference_open_vocab,
                           inference_panoptic, init_model)
 from diffseg.apis.inference import load_rgb
-from diffseg.datasets.coco_panoptic import write_panoptic_png
+from diffseg.fileio import write_image, write_json, write_panoptic_png
 from diffseg.utils import register_all_modules
-from diffseg.visualization import (draw_incontext_panel, draw_label_overlay,
-                                   write_image)
-
-MIN_OVERLAY_HEIGHT = 256
+from diffseg.visualization import draw_incontext_panel, draw_label_overlay
+from diffseg.visualization.style import MIN_OVERLAY_HEIGHT
 
 
 def parse_args():
@@ -173,11 +170,8 @@ def run_panoptic(model, args) -> list:
     json_path = osp.join(args.out_dir, f'{stem}_segments.json')
     overlay_path = osp.join(args.out_dir, f'{stem}_overlay.png')
     write_panoptic_png(png_path, ids)
-    tmp = f'{json_path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(dict(file_name=osp.basename(png_path),
-                       segments_info=segments), f, indent=1)
-    os.replace(tmp, json_path)
+    write_json(json_path, dict(file_name=osp.basename(png_path),
+                               segments_info=segments), indent=1)
     # one overlay label per segment, in the order of segments_info
     labels = np.full(ids.shape, 255, np.int32)
     for index, seg in enumerate(segments):

@@ -1,5 +1,4 @@
 """Build a model from a config + checkpoint and segment one episode."""
-import os.path as osp
 import warnings
 from typing import Optional, Sequence, Tuple, Union
 
@@ -16,6 +15,7 @@ from diffseg.engine.checkpoint_fit import (CheckpointMismatchError,
                                            compare_state_dicts,
                                            describe_mismatch,
                                            strip_wrapper_prefix)
+from diffseg.fileio import read_image, read_label_map
 from diffseg.registry import MODELS
 from diffseg.structures import InContextDataSample
 
@@ -84,24 +84,12 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     return ckpt
 
 
-def _read(path: str, flags: int, what: str) -> np.ndarray:
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{what} {path!r} does not exist')
-    img = cv2.imread(path, flags)
-    if img is None:
-        raise ValueError(f'{what} {path!r} could not be decoded as an image '
-                         '(corrupt or unsupported file)')
-    return img
-
-
 def load_rgb(image: ImageLike, what: str) -> np.ndarray:
     """A path or an (H, W, 3) uint8 RGB array -> (H, W, 3) uint8 RGB array."""
     name = what
     if isinstance(image, str):
         name = f'{what} {image!r}'
-        image = _read(image, cv2.IMREAD_UNCHANGED, what)
-        if image.ndim == 3 and image.shape[2] == 3:
-            image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        image = read_image(image, 'unchanged', what)
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f'{name} has shape {image.shape} and dtype '
@@ -118,7 +106,7 @@ def load_mask(mask: ImageLike, what: str) -> np.ndarray:
     name = what
     if isinstance(mask, str):
         name = f'{what} {mask!r}'
-        mask = _read(mask, cv2.IMREAD_UNCHANGED, what)
+        mask = read_label_map(mask, what)
     mask = np.asarray(mask)
     if mask.ndim != 2:
         raise ValueError(f'{name} has shape {mask.shape}; expected an (h, w) '

@@ -8,7 +8,7 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 
-from diffseg.datasets.coco_panoptic import read_panoptic_png
+from diffseg.fileio import read_image, rgb_to_id
 from .inference import ImageLike, load_rgb
 
 DEFAULT_PIPELINE = [dict(type='PackPanopticInputs')]
@@ -38,10 +38,9 @@ def load_known_mask(mask: Union[str, np.ndarray],
     name = 'known mask'
     if isinstance(mask, str):
         name = f'known mask {mask!r}'
-        img = cv2.imread(mask, cv2.IMREAD_UNCHANGED)
-        if img is None:
-            raise FileNotFoundError(f'{name} is missing or unreadable')
-        mask = read_panoptic_png(mask) if img.ndim == 3 else img
+        mask = read_image(mask, 'unchanged', 'known mask')
+        if mask.ndim == 3:  # a COCO panoptic PNG
+            mask = rgb_to_id(mask[..., :3])
     mask = np.asarray(mask)
     if mask.ndim != 2 or mask.dtype.kind not in 'iu':
         raise ValueError(f'{name} has shape {mask.shape} and dtype '

@@ -1,51 +1,15 @@
-"""The COCO panoptic format (id PNGs + a segments json) and its dataset."""
-import json
+"""Images with COCO-format panoptic annotations (id PNGs + a segments
+json); the format itself is read and written by :mod:`diffseg.fileio`."""
 import os.path as osp
-from typing import List
+from typing import List, Optional
 
-import cv2
-import numpy as np
+from mmengine import fileio
 from mmengine.dataset import BaseDataset
 
 from diffseg.registry import DATASETS
-from diffseg.visualization import write_image
 
-MAX_ID = 256**3 - 1
 # optional data_prefix folders -> the path key of their PNGs
 OPTIONAL_MAPS = dict(depth='depth_path', sem_seg='sem_seg_path')
-
-
-def rgb_to_id(rgb: np.ndarray) -> np.ndarray:
-    """(H, W, 3) RGB -> (H, W) int64 ids ``R + 256 G + 256^2 B``."""
-    rgb = np.asarray(rgb).astype(np.int64)
-    if rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise ValueError(f'a panoptic PNG must be (H, W, 3) RGB; got shape '
-                         f'{rgb.shape}')
-    return rgb[..., 0] + 256 * rgb[..., 1] + 256 * 256 * rgb[..., 2]
-
-
-def id_to_rgb(ids: np.ndarray) -> np.ndarray:
-    """(H, W) integer ids in [0, 256^3) -> (H, W, 3) uint8 RGB."""
-    ids = np.asarray(ids).astype(np.int64)
-    if ids.size and (ids.min() < 0 or ids.max() > MAX_ID):
-        raise ValueError(f'panoptic ids must lie in [0, {MAX_ID}]; got '
-                         f'[{ids.min()}, {ids.max()}]')
-    return np.stack([ids % 256, ids // 256 % 256, ids // 256**2],
-                    -1).astype(np.uint8)
-
-
-def read_panoptic_png(path: str) -> np.ndarray:
-    """A COCO panoptic PNG -> (H, W) int64 ids."""
-    img = cv2.imread(path, cv2.IMREAD_COLOR)
-    if img is None:
-        raise FileNotFoundError(f'panoptic PNG {path!r} is missing or '
-                                'unreadable')
-    return rgb_to_id(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
-
-
-def write_panoptic_png(path: str, ids: np.ndarray) -> None:
-    """Write (H, W) ids to ``path`` as a COCO panoptic PNG, atomically."""
-    write_image(path, id_to_rgb(ids))
 
 
 @DATASETS.register_module()
@@ -72,6 +36,9 @@ class CocoPanopticDataset(BaseDataset):
         data_prefix: ``img`` (images), ``seg`` (id PNGs) and optionally
             ``depth`` and ``sem_seg`` folders, relative to ``data_root``.
         filter_empty: leave out images without a non-crowd segment.
+        backend_args: storage backend of the json and the folders
+            (``mmengine.fileio``); the pipeline's loading steps take their
+            own.
     """
 
     def __init__(self,
@@ -79,13 +46,15 @@ class CocoPanopticDataset(BaseDataset):
                  data_prefix: dict = dict(
                      img='val2017', seg='annotations/panoptic_val2017'),
                  filter_empty: bool = True,
+                 backend_args: Optional[dict] = None,
                  **kwargs):
         self.filter_empty = filter_empty
+        self.backend_args = backend_args
         super().__init__(ann_file=ann_file, data_prefix=data_prefix,
                          **kwargs)
 
     def _check_paths(self) -> None:
-        if not osp.isfile(self.ann_file):
+        if not fileio.isfile(self.ann_file, backend_args=self.backend_args):
             raise FileNotFoundError(
                 f'panoptic annotation file {self.ann_file!r} not found: '
                 'expected a COCO panoptic json (e.g. '
@@ -95,13 +64,14 @@ class CocoPanopticDataset(BaseDataset):
             if key not in OPTIONAL_MAPS and folder is None:
                 raise ValueError(f'data_prefix needs `{key}`; got '
                                  f'{self.data_prefix}')
-            if folder is not None and not osp.isdir(folder):
+            if folder is not None and not fileio.isdir(
+                    folder, backend_args=self.backend_args):
                 raise FileNotFoundError(f'{key} folder {folder!r} not found')
 
     def load_data_list(self) -> List[dict]:
         self._check_paths()
-        with open(self.ann_file) as f:
-            data = json.load(f)
+        data = fileio.load(self.ann_file, file_format='json',
+                           backend_args=self.backend_args)
         categories = sorted(data['categories'], key=lambda c: c['id'])
         labels = {c['id']: i for i, c in enumerate(categories)}
         things = {c['id']: int(c.get('isthing', 1)) for c in categories}

@@ -7,7 +7,6 @@ sky 1.0, ground from 0.9 at the horizon to 0.4 at the bottom and each
 object a constant depth in [0.1, 0.35]. The files are read back by
 :class:`CocoPanopticDataset`, so tests exercise the real reader.
 """
-import json
 import os
 import os.path as osp
 import shutil
@@ -15,10 +14,10 @@ import tempfile
 
 import numpy as np
 
+from diffseg.fileio import write_image, write_json, write_panoptic_png
 from diffseg.registry import DATASETS
 from diffseg.utils.misc import check_choice
-from diffseg.visualization import write_image
-from .coco_panoptic import CocoPanopticDataset, write_panoptic_png
+from .coco_panoptic import CocoPanopticDataset
 from .shapes_incontext import BASE_CLASSES
 from .shapes_rendering import hsv_to_rgb, shape_mask, textured_background
 
@@ -96,9 +95,9 @@ def write_shapes_panoptic(out_dir: str, split: str = 'train',
                                width=img_size, height=img_size))
             annotations.append(dict(image_id=i, file_name=name + '.png',
                                     segments_info=segments))
-        with open(osp.join(tmp, 'panoptic.json'), 'w') as f:
-            json.dump(dict(images=images, annotations=annotations,
-                           categories=CATEGORIES), f)
+        write_json(osp.join(tmp, 'panoptic.json'),
+                   dict(images=images, annotations=annotations,
+                        categories=CATEGORIES))
         if osp.isdir(out_dir):  # written meanwhile by another process
             shutil.rmtree(tmp)
         else:

@@ -12,7 +12,7 @@ import os.path as osp
 
 import numpy as np
 
-from diffseg.visualization import write_image
+from diffseg.fileio import write_image
 
 SEMANTIC_CLASSES = ('sky', 'grass', 'red square')
 COLOURS = ((90, 150, 230), (60, 170, 60), (220, 30, 30))  # RGB per class

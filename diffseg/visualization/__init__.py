@@ -1,8 +1,8 @@
-from .incontext_visualizer import (InContextVisualizer, draw_incontext_panel,
-                                   write_image)
-from .label_overlay import default_palette, draw_label_overlay
+from .incontext_visualizer import InContextVisualizer, draw_incontext_panel
+from .label_overlay import draw_label_overlay
+from .style import default_palette
 
 __all__ = [
     'InContextVisualizer', 'default_palette', 'draw_incontext_panel',
-    'draw_label_overlay', 'write_image'
+    'draw_label_overlay'
 ]

@@ -1,7 +1,4 @@
 """Panels of in-context episodes: prompts, prediction and ground truth."""
-import os
-import os.path as osp
-import uuid
 from typing import List, Optional, Sequence
 
 import cv2
@@ -11,16 +8,12 @@ from mmengine.dist import master_only
 from mmengine.structures import BaseDataElement
 from mmengine.visualization import Visualizer
 
+from diffseg.fileio import write_image
 from diffseg.registry import VISUALIZERS
-
-MIN_TILE_HEIGHT = 128
-BACKGROUND_COLOUR = (0, 0, 0)  # RGB, blended over mask == 0
-IGNORE_COLOUR = (128, 128, 128)  # RGB, blended over mask == 255
-CONTOUR_COLOUR = (255, 255, 255)
-IGNORE_INDEX = 255
-LINE_HEIGHT = 16
-FONT = cv2.FONT_HERSHEY_SIMPLEX
-FONT_SCALE = 0.4
+from .label_overlay import draw_label_overlay
+from .style import (BACKGROUND_COLOUR, CONTOUR_COLOUR, FONT, FONT_SCALE,
+                    IGNORE_COLOUR, IGNORE_INDEX, LINE_HEIGHT,
+                    MIN_TILE_HEIGHT, TEXT_COLOUR)
 
 
 def _image_hwc(img, name: str) -> np.ndarray:
@@ -81,7 +74,7 @@ def _caption(lines: Sequence[str], width: int, num_lines: int) -> np.ndarray:
         if text_width > width - 4:  # shrink to fit the tile
             scale *= (width - 4) / text_width
         cv2.putText(strip, text, (2, (i + 1) * LINE_HEIGHT - 4), FONT, scale,
-                    (255, 255, 255), 1, cv2.LINE_AA)
+                    TEXT_COLOUR, 1, cv2.LINE_AA)
     return strip
 
 
@@ -106,7 +99,6 @@ def _label_overlay(img: np.ndarray, labels: np.ndarray, alpha: float,
                    class_names: Optional[Sequence[str]]) -> np.ndarray:
     """Class-id ``labels`` coloured over ``img`` with a legend; background
     (0) and ignore stay uncoloured."""
-    from .label_overlay import draw_label_overlay
     top = int(labels[labels != IGNORE_INDEX].max(initial=0))
     names = (list(class_names) if class_names is not None
              and len(class_names) > top else [str(i) for i in range(top + 1)])
@@ -206,33 +198,6 @@ def draw_incontext_panel(data_sample,
         columns.append(np.concatenate(
             [_caption(lines, drawn.shape[1], num_lines), drawn]))
     return np.concatenate(columns, axis=1)
-
-
-def write_image(path: str, img: np.ndarray) -> None:
-    """Write (H, W, 3) uint8 RGB or (H, W) gray ``img`` to ``path`` atomically.
-
-    The image is encoded after the extension of ``path``, written to a
-    temporary file of the same folder and moved over ``path``, so a reader
-    never sees a half-written file.
-    """
-    ext = osp.splitext(path)[1]
-    if not ext:
-        raise ValueError(f'{path} has no extension to pick an image format')
-    if img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
-    ok, buf = cv2.imencode(ext, img)
-    if not ok:
-        raise ValueError(f'could not encode the image as {ext} for {path}')
-    dirname = osp.dirname(osp.abspath(path))
-    os.makedirs(dirname, exist_ok=True)
-    tmp = osp.join(dirname, f'.{osp.basename(path)}.{uuid.uuid4().hex}.tmp')
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(buf.tobytes())
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 @VISUALIZERS.register_module()

@@ -4,20 +4,8 @@ from typing import Optional, Sequence
 import cv2
 import numpy as np
 
-from .incontext_visualizer import FONT, FONT_SCALE, LINE_HEIGHT
-
-SWATCH = 10  # legend swatch side, pixels
-MARGIN = 4
-
-
-def default_palette(num: int) -> np.ndarray:
-    """``num`` distinct RGB colours (golden-ratio hues), (num, 3) uint8."""
-    if num == 0:
-        return np.zeros((0, 3), np.uint8)
-    hues = (np.arange(num) * 0.618033988749895 % 1.0 * 180).astype(np.uint8)
-    sat = np.where(np.arange(num) % 2, 200, 255).astype(np.uint8)
-    hsv = np.stack([hues, sat, np.full(num, 230, np.uint8)], 1)[None]
-    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0]
+from .style import (FONT, FONT_SCALE, LINE_HEIGHT, MARGIN, SWATCH,
+                    TEXT_COLOUR, default_palette)
 
 
 def draw_label_overlay(image: np.ndarray,
@@ -79,6 +67,6 @@ def _legend(ids, names, palette, height: int) -> np.ndarray:
                           -1)
             cv2.putText(strip, str(names[i]),
                         (x + SWATCH + 2 * MARGIN, y + SWATCH - 1), FONT,
-                        FONT_SCALE, (255, 255, 255), 1, cv2.LINE_AA)
+                        FONT_SCALE, TEXT_COLOUR, 1, cv2.LINE_AA)
         x += width
     return strip

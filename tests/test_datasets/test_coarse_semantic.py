@@ -7,8 +7,8 @@ from mmseg.datasets import COCOStuffDataset
 from diffseg.datasets.coarse_semantic import (CITYSCAPES27_CLASSES,
                                               COARSE_MEMBERS,
                                               coco_fine_to_coarse)
+from diffseg.fileio import write_image
 from diffseg.registry import DATASETS
-from diffseg.visualization import write_image
 
 PIPELINE = [
     dict(type='LoadImageFromFile'),

@@ -8,10 +8,9 @@ import torch
 
 from diffseg.datasets import (ADE20KPanopticDataset, CocoPanopticDataset,
                               ShapesPanopticDataset)
-from diffseg.datasets.coco_panoptic import (id_to_rgb, read_panoptic_png,
-                                            rgb_to_id, write_panoptic_png)
 from diffseg.datasets.shapes_panoptic import write_shapes_panoptic
-from diffseg.visualization import write_image
+from diffseg.fileio import (id_to_rgb, read_panoptic_png, rgb_to_id,
+                            write_image, write_panoptic_png)
 
 TRAIN = [dict(type='LoadImageFromFile'),
          dict(type='LoadPanopticAnnotations', void_crowd=True,

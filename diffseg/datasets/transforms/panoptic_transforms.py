@@ -5,7 +5,7 @@ Maps carried between steps (numpy, (H, W)): ``gt_panoptic_seg`` int32 ids
 ``gt_depth_map`` float32 depth (0 = invalid); ``segments_info`` lists the
 non-void segments of ``gt_panoptic_seg``.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -14,8 +14,8 @@ from mmcv.transforms import BaseTransform
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from diffseg.fileio import read_image, read_panoptic_png
 from diffseg.registry import TRANSFORMS
-from ..coco_panoptic import read_panoptic_png
 
 SEMANTIC_VOID = 255
 MAP_KEYS = ('gt_panoptic_seg', 'gt_seg_map', 'gt_depth_map')
@@ -36,16 +36,19 @@ class LoadPanopticAnnotations(BaseTransform):
         min_segment_area: segments with fewer pixels (at the original size)
             become void in ``gt_panoptic_seg`` (reference training: 10).
         depth_scale: depth = PNG value / ``depth_scale``.
+        backend_args: storage backend of the PNGs (``mmengine.fileio``).
     """
 
     def __init__(self, void_crowd: bool = False, min_segment_area: int = 0,
-                 depth_scale: float = 1000.0):
+                 depth_scale: float = 1000.0,
+                 backend_args: Optional[dict] = None):
+        self.backend_args = backend_args
         self.void_crowd = void_crowd
         self.min_segment_area = min_segment_area
         self.depth_scale = depth_scale
 
     def transform(self, results: dict) -> dict:
-        ids = read_panoptic_png(results['seg_map_path'])
+        ids = read_panoptic_png(results['seg_map_path'], self.backend_args)
         semantic = np.full(ids.shape, SEMANTIC_VOID, np.int32)
         panoptic = np.zeros(ids.shape, np.int32)
         kept = []
@@ -73,12 +76,11 @@ class LoadPanopticAnnotations(BaseTransform):
                                        self.depth_scale)
         return results
 
-    @staticmethod
-    def _read(path: str, what: str) -> np.ndarray:
-        img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
-        if img is None or img.ndim != 2:
-            raise FileNotFoundError(f'{what} PNG {path!r} is missing or not '
-                                    'single-channel')
+    def _read(self, path: str, what: str) -> np.ndarray:
+        img = read_image(path, 'unchanged', f'{what} PNG', self.backend_args)
+        if img.ndim != 2:
+            raise ValueError(f'{what} PNG {path!r} has shape {img.shape}; '
+                             'expected a single-channel PNG')
         return img
 
 

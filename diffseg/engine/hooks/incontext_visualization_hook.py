@@ -5,9 +5,9 @@ from typing import Optional, Sequence
 
 from mmengine.hooks import Hook
 
+from diffseg.fileio import write_image
 from diffseg.registry import HOOKS
-from diffseg.visualization import (InContextVisualizer, draw_incontext_panel,
-                                   write_image)
+from diffseg.visualization import InContextVisualizer, draw_incontext_panel
 
 
 @HOOKS.register_module()

@@ -10,7 +10,7 @@ from scipy.optimize import linear_sum_assignment
 
 from diffseg.registry import METRICS
 from diffseg.utils.misc import check_choice
-from .mask_reading import read_mask
+from .mask_reading import sample_mask
 
 PROTOCOLS = ('per_image', 'dataset')
 
@@ -119,10 +119,10 @@ class HungarianIoU(BaseMetric):
             if isinstance(sample, BaseDataElement):
                 sample = sample.to_dict()
             name = f"image {sample.get('img_path', '?')}"
-            pred = read_mask(sample[self.pred_key], self.pred_key,
+            pred = sample_mask(sample[self.pred_key], self.pred_key,
+                               name).numpy().astype(np.int64)
+            gt = sample_mask(sample['gt_sem_seg'], 'gt_sem_seg',
                              name).numpy().astype(np.int64)
-            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
-                           name).numpy().astype(np.int64)
             if pred.shape != gt.shape:
                 raise ValueError(f'{name}: {self.pred_key} {pred.shape} and '
                                  f'gt_sem_seg {gt.shape} differ in size')

@@ -9,7 +9,7 @@ from mmengine.structures import BaseDataElement
 from prettytable import PrettyTable
 
 from diffseg.registry import METRICS
-from .mask_reading import read_mask
+from .mask_reading import sample_mask
 
 
 def _ratio(inter: int, union: int) -> float:
@@ -73,10 +73,10 @@ class InContextIoU(BaseMetric):
             if 'cls_id' not in sample:
                 raise ValueError(f'episode {episode} has no cls_id in its '
                                  'metainfo')
-            pred = read_mask(sample[self.pred_key], self.pred_key,
+            pred = sample_mask(sample[self.pred_key], self.pred_key,
+                               f'episode {episode}')
+            gt = sample_mask(sample['gt_sem_seg'], 'gt_sem_seg',
                              f'episode {episode}')
-            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
-                           f'episode {episode}')
             if pred.shape != gt.shape:
                 raise ValueError(
                     f'episode {episode}: {self.pred_key} has shape '

@@ -3,7 +3,7 @@ import torch
 from mmengine.structures import BaseDataElement
 
 
-def read_mask(value, name: str, sample: str) -> torch.Tensor:
+def sample_mask(value, name: str, sample: str) -> torch.Tensor:
     """PixelData, its dict form, array or tensor of (1, H, W) -> (H, W).
 
     ``name`` (the field) and ``sample`` (which episode or frame) go into the

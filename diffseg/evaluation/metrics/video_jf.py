@@ -10,7 +10,7 @@ from prettytable import PrettyTable
 
 from diffseg.evaluation.functional import db_eval_boundary, db_eval_iou
 from diffseg.registry import METRICS
-from .mask_reading import read_mask
+from .mask_reading import sample_mask
 
 
 @METRICS.register_module()
@@ -71,10 +71,10 @@ class VideoJF(BaseMetric):
                 if key not in sample:
                     raise ValueError(f'frame {frame} has no {key!r}; its '
                                      f'fields are {sorted(sample)}')
-            pred = read_mask(sample[self.pred_key], self.pred_key,
+            pred = sample_mask(sample[self.pred_key], self.pred_key,
+                               f'frame {frame}').numpy()
+            gt = sample_mask(sample['gt_sem_seg'], 'gt_sem_seg',
                              f'frame {frame}').numpy()
-            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
-                           f'frame {frame}').numpy()
             if pred.shape != gt.shape:
                 raise ValueError(
                     f'frame {frame}: {self.pred_key} has shape {pred.shape} '

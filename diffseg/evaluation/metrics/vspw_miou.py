@@ -8,7 +8,7 @@ from mmengine.structures import BaseDataElement
 from prettytable import PrettyTable
 
 from diffseg.registry import METRICS
-from .mask_reading import read_mask
+from .mask_reading import sample_mask
 
 
 @METRICS.register_module()
@@ -74,10 +74,10 @@ class VSPWIoU(BaseMetric):
                 if key not in sample:
                     raise ValueError(f'frame {frame} has no {key!r}; its '
                                      f'fields are {sorted(sample)}')
-            pred = read_mask(sample[self.pred_key], self.pred_key,
+            pred = sample_mask(sample[self.pred_key], self.pred_key,
+                               f'frame {frame}').numpy().astype(np.int64)
+            gt = sample_mask(sample['gt_sem_seg'], 'gt_sem_seg',
                              f'frame {frame}').numpy().astype(np.int64)
-            gt = read_mask(sample['gt_sem_seg'], 'gt_sem_seg',
-                           f'frame {frame}').numpy().astype(np.int64)
             if pred.shape != gt.shape:
                 raise ValueError(
                     f'frame {frame}: {self.pred_key} has shape {pred.shape} '

@@ -1,0 +1,139 @@
+"""Reading and writing images, label maps and panoptic PNGs.
+
+Readers go through :mod:`mmengine.fileio` (``backend_args`` picks the
+storage backend, as in mmseg's datasets); writers are local and atomic: a
+file is written under a temporary name in its folder and moved over the
+target, so a reader never sees a half-written file.
+"""
+import io
+import json
+import os
+import os.path as osp
+import uuid
+from contextlib import contextmanager
+from typing import Optional
+
+import cv2
+import numpy as np
+from mmengine import fileio
+from PIL import Image
+
+MAX_PANOPTIC_ID = 256**3 - 1
+IMREAD_FLAGS = dict(color=cv2.IMREAD_COLOR, unchanged=cv2.IMREAD_UNCHANGED)
+
+
+def read_bytes(path: str, what: str = 'file',
+               backend_args: Optional[dict] = None) -> bytes:
+    """The content of ``path``; a missing file names ``what`` and the
+    path."""
+    try:
+        return fileio.get(path, backend_args=backend_args)
+    except (FileNotFoundError, IsADirectoryError) as e:
+        raise FileNotFoundError(f'{what} {path!r} does not exist') from e
+
+
+def read_image(path: str, flag: str = 'color', what: str = 'image',
+               backend_args: Optional[dict] = None) -> np.ndarray:
+    """An image file -> uint8 (or 16-bit) array, colour channels in RGB(A)
+    order.
+
+    Args:
+        flag: 'color' gives (H, W, 3) RGB whatever the file holds;
+            'unchanged' the stored channels: (H, W) grey, (H, W, 3) RGB or
+            (H, W, 4) RGBA.
+        what: names the file in errors ('prompt image 0', 'depth PNG').
+    """
+    if flag not in IMREAD_FLAGS:
+        raise ValueError(f'flag {flag!r} is unknown; expected one of '
+                         f'{tuple(IMREAD_FLAGS)}')
+    buf = np.frombuffer(read_bytes(path, what, backend_args), np.uint8)
+    img = cv2.imdecode(buf, IMREAD_FLAGS[flag])
+    if img is None:
+        raise ValueError(f'{what} {path!r} could not be decoded as an image '
+                         '(corrupt or unsupported file)')
+    if img.ndim == 3 and img.shape[2] == 3:
+        return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    if img.ndim == 3 and img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA)
+    return img
+
+
+def read_label_map(path: str, what: str = 'annotation',
+                   backend_args: Optional[dict] = None) -> np.ndarray:
+    """A label PNG -> array of its values: (H, W) for grey and palette PNGs
+    (palette PNGs give their indices, not colours), (H, W, 3) for RGB."""
+    data = read_bytes(path, what, backend_args)
+    try:
+        return np.asarray(Image.open(io.BytesIO(data)))
+    except OSError as e:
+        raise ValueError(f'{what} {path!r} could not be decoded as an image '
+                         '(corrupt or unsupported file)') from e
+
+
+def rgb_to_id(rgb: np.ndarray) -> np.ndarray:
+    """(H, W, 3) RGB -> (H, W) int64 ids ``R + 256 G + 256^2 B``."""
+    rgb = np.asarray(rgb).astype(np.int64)
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(f'a panoptic PNG must be (H, W, 3) RGB; got shape '
+                         f'{rgb.shape}')
+    return rgb[..., 0] + 256 * rgb[..., 1] + 256 * 256 * rgb[..., 2]
+
+
+def id_to_rgb(ids: np.ndarray) -> np.ndarray:
+    """(H, W) integer ids in [0, 256^3) -> (H, W, 3) uint8 RGB."""
+    ids = np.asarray(ids).astype(np.int64)
+    if ids.size and (ids.min() < 0 or ids.max() > MAX_PANOPTIC_ID):
+        raise ValueError(f'panoptic ids must lie in [0, {MAX_PANOPTIC_ID}]; '
+                         f'got [{ids.min()}, {ids.max()}]')
+    return np.stack([ids % 256, ids // 256 % 256, ids // 256**2],
+                    -1).astype(np.uint8)
+
+
+def read_panoptic_png(path: str,
+                      backend_args: Optional[dict] = None) -> np.ndarray:
+    """A COCO panoptic PNG -> (H, W) int64 ids."""
+    return rgb_to_id(read_image(path, 'color', 'panoptic PNG', backend_args))
+
+
+@contextmanager
+def atomic_write(path: str, mode: str = 'wb'):
+    """Open a temporary file beside ``path`` for writing; when the block
+    ends without an error it replaces ``path``, otherwise it is removed.
+    Parent folders are created."""
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    tmp = osp.join(folder, f'.{osp.basename(path)}.{uuid.uuid4().hex}.tmp')
+    try:
+        with open(tmp, mode) as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+
+
+def write_image(path: str, img: np.ndarray) -> None:
+    """Write (H, W, 3) RGB or (H, W) grey ``img`` (uint8, or uint16 for
+    PNG) to ``path``, encoded after its extension, atomically."""
+    ext = osp.splitext(path)[1]
+    if not ext:
+        raise ValueError(f'{path} has no extension to pick an image format')
+    if img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(ext, img)
+    if not ok:
+        raise ValueError(f'could not encode the image as {ext} for {path}')
+    with atomic_write(path) as f:
+        f.write(buf.tobytes())
+
+
+def write_panoptic_png(path: str, ids: np.ndarray) -> None:
+    """Write (H, W) ids to ``path`` as a COCO panoptic PNG, atomically."""
+    write_image(path, id_to_rgb(ids))
+
+
+def write_json(path: str, obj, **kwargs) -> None:
+    """Dump ``obj`` as JSON to ``path`` atomically (``kwargs`` go to
+    :func:`json.dump`, e.g. ``indent``)."""
+    with atomic_write(path, 'w') as f:
+        json.dump(obj, f, **kwargs)
