@@ -3,6 +3,7 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
+from mmengine import fileio
 from pycocotools.coco import COCO
 from tqdm import tqdm
 
@@ -61,15 +62,17 @@ class COCOInContextDataset(InContextSegDataset):
         check_choice('fold_mode', fold_mode, ('train', 'test'))
         ann_path = osp.join(data_root, ann_file)
         img_root = osp.join(data_root, img_dir)
-        if not osp.isfile(ann_path):
+        backend_args = kwargs.get('backend_args')
+        if not fileio.isfile(ann_path, backend_args=backend_args):
             raise FileNotFoundError(
                 f'COCO annotation file {ann_path!r} not found: expected an '
                 'instances json (e.g. annotations/instances_train2014.json)')
-        if not osp.isdir(img_root):
+        if not fileio.isdir(img_root, backend_args=backend_args):
             raise FileNotFoundError(
                 f'COCO image folder {img_root!r} not found: expected the '
                 f'images named by {ann_path}')
-        self.coco = COCO(ann_path)
+        with fileio.get_local_path(ann_path, backend_args) as local_path:
+            self.coco = COCO(local_path)
         cat_ids = sorted(self.coco.getCatIds())
         self.cat_to_cls = {cat: i + 1 for i, cat in enumerate(cat_ids)}
         num_classes = len(cat_ids)

@@ -5,9 +5,10 @@ from typing import List
 import numpy as np
 from tqdm import tqdm
 
+from diffseg.fileio import read_label_map
 from diffseg.registry import DATASETS
-from .video_incontext import (VideoInContextDataset, read_mask,
-                              read_video_list, video_frame_stems)
+from .video_incontext import (VideoInContextDataset, read_video_list,
+                              video_frame_stems)
 
 
 @DATASETS.register_module()
@@ -46,11 +47,13 @@ class DAVIS16InContextDataset(VideoInContextDataset):
 
     def load_data_list(self) -> List[dict]:
         data_list = []
-        videos = read_video_list(self.data_root, self.split_file)
+        videos = read_video_list(self.data_root, self.split_file,
+                                 self.backend_args)
         for video in tqdm(videos, desc='scanning DAVIS videos',
                           disable=not self.progress):
             img_dir = osp.join(self.data_root, self.img_dir, video)
-            for stem in video_frame_stems(img_dir, '.jpg', self.frame_step):
+            for stem in video_frame_stems(img_dir, '.jpg', self.frame_step,
+                                          self.backend_args):
                 info = dict(img_path=osp.join(img_dir, stem + '.jpg'),
                             ann_path=osp.join(self.data_root, self.ann_dir,
                                               video, stem + '.png'),
@@ -61,7 +64,8 @@ class DAVIS16InContextDataset(VideoInContextDataset):
         return data_list
 
     def load_label(self, info: dict) -> np.ndarray:
-        mask = read_mask(info['ann_path'])
+        mask = read_label_map(info['ann_path'], 'annotation',
+                              self.backend_args)
         if mask.ndim == 3:  # an RGB annotation: any colour is foreground
             mask = mask.any(axis=2)
         return (mask != 0).astype(np.uint8)

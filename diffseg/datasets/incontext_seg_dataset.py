@@ -2,28 +2,20 @@
 import json
 import os
 import os.path as osp
-import tempfile
 from abc import ABCMeta, abstractmethod
 from collections import defaultdict
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
-import cv2
 import numpy as np
+from mmengine import fileio
 from mmengine.dataset import BaseDataset
 
+from diffseg.fileio import read_image, write_json
 from diffseg.utils.misc import check_choice
 from .prompt_count import draw_prompt_count, parse_prompt_range
 
 IGNORE_INDEX = 255
 INDEX_TOOL = 'python tools/dataset_converters/build_incontext_index.py CONFIG'
-
-
-def read_rgb(path: str) -> np.ndarray:
-    """An image file -> (H, W, 3) uint8 RGB, with clear errors."""
-    img = cv2.imread(path, cv2.IMREAD_COLOR)
-    if img is None:
-        raise FileNotFoundError(f'image {path!r} is missing or unreadable')
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
 class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
@@ -34,7 +26,9 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     optionally ``group``, e.g. the video, when prompts must come from the
     same group; its scan loop goes through ``tqdm(..., disable=not
     self.progress)``) and ``load_label(info) -> (H, W) uint8`` (class ids,
-    255 = ignore).
+    255 = ignore), reading files through ``self.backend_args``. Image
+    dicts are read with ``get_data_info``, so ``serialize_data=True``
+    (mmengine's shared, pickled data list) works.
 
     An episode is a query image, a class present in it, K prompt images of
     that class (other images; same group when groups are set) with their
@@ -63,6 +57,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             it replaces the scan of ``load_data_list``. ``*_path`` entries
             are stored relative to ``data_root``.
         progress: show a progress bar while ``load_data_list`` scans.
+        backend_args: storage backend of the images, annotations and index
+            file (``mmengine.fileio``, as in mmseg's datasets).
+        serialize_data: keep the data list pickled in one buffer (mmengine's
+            ``BaseDataset`` option).
     """
 
     def __init__(self,
@@ -73,6 +71,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  num_episodes: Optional[int] = None,
                  index_file: Optional[str] = None,
                  progress: bool = False,
+                 backend_args: Optional[dict] = None,
+                 serialize_data: bool = False,
                  **kwargs):
         check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
         check_choice('episodes_per_image', episodes_per_image, ('one', 'all'))
@@ -88,7 +88,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         self.episodes_per_image = episodes_per_image
         self.index_file = index_file
         self.progress = progress
-        super().__init__(serialize_data=False, **kwargs)
+        self.backend_args = backend_args
+        super().__init__(serialize_data=serialize_data, **kwargs)
 
     @abstractmethod
     def load_label(self, info: dict) -> np.ndarray:
@@ -99,18 +100,29 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         if self._fully_initialized:
             return
         # mmengine's full_init, with the index file in place of the scan
-        # (data is never serialized here)
         self.data_list = (self.load_index() if self.index_file else
                           self.load_data_list())
         self.data_list = self.filter_data()
         if self._indices is not None:
             self.data_list = self._get_unserialized_subset(self._indices)
-        self._fully_initialized = True
         self.images_of = defaultdict(list)  # (group, class) -> image indices
         for idx, info in enumerate(self.data_list):
             for cls in info['classes']:
                 self.images_of[(info.get('group'), cls)].append(idx)
+        if self.serialize_data:
+            self.data_bytes, self.data_address = self._serialize_data()
+        self._fully_initialized = True
         self.episodes = (self._fixed_episodes() if self.test_mode else None)
+
+    @property
+    def num_images(self) -> int:
+        """Images (frames) in the data list."""
+        self.full_init()
+        return BaseDataset.__len__(self)
+
+    def load_image(self, info: dict) -> np.ndarray:
+        """The (H, W, 3) uint8 RGB image of ``info``."""
+        return read_image(info['img_path'], backend_args=self.backend_args)
 
     def _map_paths(self, info: dict, fn: Callable[[str], str]) -> dict:
         """``info`` with ``fn`` applied to its ``*_path`` entries."""
@@ -128,16 +140,17 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def load_index(self) -> List[dict]:
         """The data list stored in ``index_file``, checked."""
         path = self.index_file
-        if not osp.isfile(path):
+        try:
+            text = fileio.get_text(path, backend_args=self.backend_args)
+        except FileNotFoundError as e:
             raise FileNotFoundError(
                 f'index file {path!r} of {type(self).__name__} is missing; '
-                f'build it with `{INDEX_TOOL}`')
+                f'build it with `{INDEX_TOOL}`') from e
         expected = ('expected a JSON list of image dicts with "img_path" '
                     f'(a string) and "classes" (a list); rebuild it with '
                     f'`{INDEX_TOOL}`')
         try:
-            with open(path) as f:
-                data_list = json.load(f)
+            data_list = json.loads(text)
         except json.JSONDecodeError as e:
             raise ValueError(f'index file {path!r} is not valid JSON ({e}); '
                              f'{expected}') from e
@@ -156,23 +169,12 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def save_index(self, data_list: List[dict], path: str) -> None:
         """Write ``data_list`` (from ``load_data_list``) to ``path``
         atomically, for ``index_file``."""
-        folder = osp.dirname(osp.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-        try:
-            with os.fdopen(fd, 'w') as f:
-                json.dump([self._map_paths(info, self._relative)
-                           for info in data_list], f)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private
-            os.replace(tmp, path)
-        except BaseException:
-            if osp.exists(tmp):
-                os.remove(tmp)
-            raise
+        write_json(path, [self._map_paths(info, self._relative)
+                          for info in data_list])
 
     def _usable_classes(self, idx: int) -> List[int]:
         """Classes of image ``idx`` that some other image can prompt."""
-        info = self.data_list[idx]
+        info = self.get_data_info(idx)
         return [c for c in info['classes']
                 if len(self.images_of[(info.get('group'), c)]) > 1]
 
@@ -180,7 +182,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         """(query index, class, episode seed) for every test episode."""
         rng = np.random.default_rng(self.seed)
         episodes = []
-        for idx in range(len(self.data_list)):
+        for idx in range(self.num_images):
             classes = self._usable_classes(idx)
             if not classes:
                 continue
@@ -213,7 +215,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
 
     def __len__(self) -> int:
         self.full_init()
-        return len(self.episodes if self.test_mode else self.data_list)
+        return len(self.episodes) if self.test_mode else self.num_images
 
     # episodes ---------------------------------------------------------------
     def prepare_data(self, idx: int):
@@ -231,7 +233,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
 
     def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
         """The episode dict of ``query_idx`` (class ``cls`` or drawn)."""
-        info = self.data_list[query_idx]
+        info = self.get_data_info(query_idx)
         classes = self._usable_classes(query_idx)
         if cls is None:
             if not classes:
@@ -243,7 +245,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             if not others:
                 return None  # training only: test episodes always have one
             prompt_cls = int(rng.choice(others))
-        img = read_rgb(info['img_path'])
+        img = self.load_image(info)
         label = self.checked_label(info, img)
         gt = (label == cls).astype(np.uint8)
         gt[label == IGNORE_INDEX] = IGNORE_INDEX
@@ -263,14 +265,15 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def draw_prompts(self, query_idx: int, cls: int, k: int,
                      rng: np.random.Generator):
         """K (image, mask) pairs of ``cls`` from other images, or None."""
-        group = self.data_list[query_idx].get('group')
+        query = self.get_data_info(query_idx)
+        group = query.get('group')
         candidates = [i for i in self.images_of[(group, cls)]
                       if i != query_idx]
         rng.shuffle(candidates)
         prompts = []
         for i in candidates:
-            info = self.data_list[i]
-            img = read_rgb(info['img_path'])
+            info = self.get_data_info(i)
+            img = self.load_image(info)
             mask = (self.checked_label(info, img) == cls).astype(np.uint8)
             if mask.any():  # an empty prompt mask is never used
                 prompts.append((img, mask))
@@ -279,7 +282,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         if self.test_mode:
             raise ValueError(
                 f'class {cls} has {len(prompts)} usable prompt images for '
-                f'{self.data_list[query_idx]["img_path"]!r}; {k} are needed')
+                f'{query["img_path"]!r}; {k} are needed')
         return None
 
     def checked_label(self, info: dict, img: np.ndarray) -> np.ndarray:

@@ -3,9 +3,10 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
-from PIL import Image
+from mmengine import fileio
 from tqdm import tqdm
 
+from diffseg.fileio import read_label_map
 from diffseg.registry import DATASETS
 from .incontext_seg_dataset import InContextSegDataset
 
@@ -13,18 +14,6 @@ VOC_CLASSES = ('background', 'aeroplane', 'bicycle', 'bird', 'boat',
                'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'diningtable',
                'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep',
                'sofa', 'train', 'tvmonitor')
-
-
-def read_label_png(path: str) -> np.ndarray:
-    """A label PNG -> (H, W) uint8; palette PNGs give their indices."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'label map {path!r} is missing')
-    label = np.array(Image.open(path))
-    if label.ndim != 2:
-        raise ValueError(f'label map {path!r} has shape {label.shape}; '
-                         'expected a single-channel (palette or grey) PNG '
-                         'of class ids')
-    return label.astype(np.uint8)
 
 
 @DATASETS.register_module()
@@ -63,12 +52,14 @@ class PascalVOCInContextDataset(InContextSegDataset):
                  **kwargs):
         img_root = osp.join(data_root, img_dir)
         ann_root = osp.join(data_root, ann_dir)
-        if not (osp.isdir(img_root) and osp.isdir(ann_root)):
+        backend_args = kwargs.get('backend_args')
+        if not (fileio.isdir(img_root, backend_args=backend_args)
+                and fileio.isdir(ann_root, backend_args=backend_args)):
             raise FileNotFoundError(
                 f'PASCAL VOC root {data_root!r} not found: expected '
                 f'{img_root} and {ann_root} (see docs)')
         split_path = osp.join(data_root, split_file)
-        if not osp.isfile(split_path):
+        if not fileio.isfile(split_path, backend_args=backend_args):
             raise FileNotFoundError(
                 f'PASCAL VOC split file {split_path!r} not found: expected '
                 'one image stem per line')
@@ -86,14 +77,15 @@ class PascalVOCInContextDataset(InContextSegDataset):
         super().__init__(data_root=data_root, **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        with open(self.split_path) as f:
-            stems = [line.strip() for line in f if line.strip()]
+        text = fileio.get_text(self.split_path,
+                               backend_args=self.backend_args)
+        stems = [line.strip() for line in text.splitlines() if line.strip()]
         data_list = []
         for stem in tqdm(stems, desc='scanning VOC labels',
                          disable=not self.progress):
             seg_map_path = osp.join(self.ann_root, stem + '.png')
-            counts = np.bincount(read_label_png(seg_map_path).ravel(),
-                                 minlength=256)
+            counts = np.bincount(self.load_label(
+                dict(seg_map_path=seg_map_path)).ravel(), minlength=256)
             classes = [c for c in self.class_ids
                        if counts[c] >= self.min_pixels]
             if classes:
@@ -103,4 +95,11 @@ class PascalVOCInContextDataset(InContextSegDataset):
         return data_list
 
     def load_label(self, info: dict) -> np.ndarray:
-        return read_label_png(info['seg_map_path'])
+        """The (H, W) uint8 label map; palette PNGs give their indices."""
+        path = info['seg_map_path']
+        label = read_label_map(path, 'label map', self.backend_args)
+        if label.ndim != 2:
+            raise ValueError(f'label map {path!r} has shape {label.shape}; '
+                             'expected a single-channel (palette or grey) '
+                             'PNG of class ids')
+        return label.astype(np.uint8)

@@ -1,52 +1,47 @@
 """What the video in-context datasets share: split files, frame folders, and
 the first-frame protocol (frame 0 and its annotation prompt every later
 frame of its video)."""
-import os
 import os.path as osp
 from abc import abstractmethod
 from typing import List, Optional, Tuple
 
 import numpy as np
+from mmengine import fileio
 from mmengine.logging import print_log
-from PIL import Image
 
-from .incontext_seg_dataset import InContextSegDataset, read_rgb
+from .incontext_seg_dataset import InContextSegDataset
 from .prompt_count import parse_prompt_range
 
 
-def read_video_list(data_root: str, split_file: str) -> List[str]:
+def read_video_list(data_root: str, split_file: str,
+                    backend_args: Optional[dict] = None) -> List[str]:
     """The video names of a split file (one a line), with clear errors."""
-    if not osp.isdir(data_root):
+    if not fileio.isdir(data_root, backend_args=backend_args):
         raise FileNotFoundError(f'data_root {data_root!r} is not a folder')
     path = osp.join(data_root, split_file)
-    if not osp.isfile(path):
+    if not fileio.isfile(path, backend_args=backend_args):
         raise FileNotFoundError(
             f'split file {path!r} is missing; expected a text file listing '
             'video names, one a line')
-    with open(path) as f:
-        videos = [line.strip() for line in f if line.strip()]
+    text = fileio.get_text(path, backend_args=backend_args)
+    videos = [line.strip() for line in text.splitlines() if line.strip()]
     if not videos:
         raise ValueError(f'split file {path!r} lists no video')
     return videos
 
 
-def video_frame_stems(img_dir: str, suffix: str, frame_step: int) -> List[str]:
+def video_frame_stems(img_dir: str, suffix: str, frame_step: int,
+                      backend_args: Optional[dict] = None) -> List[str]:
     """Every ``frame_step``-th frame stem of a video folder, by file name."""
-    if not osp.isdir(img_dir):
+    if not fileio.isdir(img_dir, backend_args=backend_args):
         raise FileNotFoundError(f'video folder {img_dir!r} is missing')
-    stems = sorted(name[:-len(suffix)] for name in os.listdir(img_dir)
-                   if name.endswith(suffix))
+    names = fileio.list_dir_or_file(img_dir, list_dir=False, suffix=suffix,
+                                    backend_args=backend_args)
+    stems = sorted(name[:-len(suffix)] for name in names)
     if not stems:
         raise FileNotFoundError(f'video folder {img_dir!r} holds no '
                                 f'{suffix} frame')
     return stems[::frame_step]
-
-
-def read_mask(path: str) -> np.ndarray:
-    """An annotation PNG -> (H, W) array of its values (palette indices)."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'annotation {path!r} is missing')
-    return np.asarray(Image.open(path))
 
 
 class VideoInContextDataset(InContextSegDataset):
@@ -96,8 +91,9 @@ class VideoInContextDataset(InContextSegDataset):
 
     def video_frames(self, video: str) -> List[dict]:
         """The info dicts of ``video``'s frames, in frame order."""
-        self.full_init()
-        frames = [info for info in self.data_list if info['group'] == video]
+        frames = [info for info in map(self.get_data_info,
+                                       range(self.num_images))
+                  if info['group'] == video]
         if not frames:
             raise KeyError(f'video {video!r} is not in {self.split_file!r}')
         return frames
@@ -107,7 +103,8 @@ class VideoInContextDataset(InContextSegDataset):
             return super()._fixed_episodes()
         self.first_frame_of = {}  # video -> data_list index of its frame 0
         episodes, unprompted = [], []
-        for idx, info in enumerate(self.data_list):
+        for idx in range(self.num_images):
+            info = self.get_data_info(idx)
             video = info['group']
             if video not in self.first_frame_of:
                 self.first_frame_of[video] = idx
@@ -130,8 +127,8 @@ class VideoInContextDataset(InContextSegDataset):
                       rng: np.random.Generator):
         if not (self.test_mode and self.first_frame_prompt):
             return super().build_episode(query_idx, cls, rng)
-        info = self.data_list[query_idx]
-        first = self.data_list[self.first_frame_of[info['group']]]
+        info = self.get_data_info(query_idx)
+        first = self.get_data_info(self.first_frame_of[info['group']])
         episode = self.first_frame_episode(info, first)
         episode.update(video=info['group'], prompt_key=first['img_path'],
                        img_path=info['img_path'])
@@ -139,5 +136,5 @@ class VideoInContextDataset(InContextSegDataset):
 
     def read_frame(self, info: dict) -> Tuple[np.ndarray, np.ndarray]:
         """A frame's (H, W, 3) RGB image and its checked label map."""
-        img = read_rgb(info['img_path'])
+        img = self.load_image(info)
         return img, self.checked_label(info, img)

@@ -6,10 +6,11 @@ from typing import List, Sequence
 import numpy as np
 from tqdm import tqdm
 
+from diffseg.fileio import read_label_map
 from diffseg.registry import DATASETS
 from .incontext_seg_dataset import IGNORE_INDEX
-from .video_incontext import (VideoInContextDataset, read_mask,
-                              read_video_list, video_frame_stems)
+from .video_incontext import (VideoInContextDataset, read_video_list,
+                              video_frame_stems)
 from .vspw_classes import VSPW_CLASSES
 
 NUM_CLASSES = len(VSPW_CLASSES)
@@ -61,12 +62,14 @@ class VSPWInContextDataset(VideoInContextDataset):
 
     def load_data_list(self) -> List[dict]:
         data_list = []
-        videos = read_video_list(self.data_root, self.split_file)
+        videos = read_video_list(self.data_root, self.split_file,
+                                 self.backend_args)
         for video in tqdm(videos, desc='scanning VSPW videos',
                           disable=not self.progress):
             video_dir = osp.join(self.data_root, self.data_dir, video)
             img_dir = osp.join(video_dir, 'origin')
-            for stem in video_frame_stems(img_dir, '.jpg', self.frame_step):
+            for stem in video_frame_stems(img_dir, '.jpg', self.frame_step,
+                                          self.backend_args):
                 info = dict(img_path=osp.join(img_dir, stem + '.jpg'),
                             ann_path=osp.join(video_dir, 'mask',
                                               stem + '.png'),
@@ -80,7 +83,8 @@ class VSPWInContextDataset(VideoInContextDataset):
         return data_list
 
     def load_label(self, info: dict) -> np.ndarray:
-        label = read_mask(info['ann_path'])
+        label = read_label_map(info['ann_path'], 'annotation',
+                               self.backend_args)
         if label.ndim != 2 or label.dtype != np.uint8:
             raise ValueError(
                 f'annotation {info["ann_path"]!r} must be a single-channel '

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from diffseg.datasets.davis_incontext import (DAVIS16InContextDataset,
-                                              read_mask)
+from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
+from diffseg.fileio import read_label_map
 from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
                                            EMPTY_FRAME, write_davis_tree)
 
@@ -37,13 +37,13 @@ def test_first_frame_episodes_in_order(davis_root):
         assert len(ep['prompt_imgs']) == len(ep['prompt_masks']) == 1
         assert ep['prompt_cls_ids'] == [1]
         # the prompt is frame 0 of the same video with its annotation
-        first_mask = read_mask(
+        first_mask = read_label_map(
             f'{davis_root}/Annotations/480p/{video}/00000.png') != 0
         np.testing.assert_array_equal(ep['prompt_masks'][0], first_mask)
         v = list(DAVIS_VIDEOS).index(video)
         assert abs(int(ep['prompt_imgs'][0].mean()) - 40 * v) <= 2
         assert abs(int(ep['img'].mean()) - (40 * v + 10 * i)) <= 2
-        gt = read_mask(
+        gt = read_label_map(
             f'{davis_root}/Annotations/480p/{video}/{stem}.png') != 0
         np.testing.assert_array_equal(ep['gt_seg_map'], gt)
         if (video, i) == EMPTY_FRAME:  # still a query, all background
@@ -76,3 +76,16 @@ def test_first_frame_flag_off_keeps_drawn_episodes(davis_root):
     assert plain.episodes == davis(davis_root, test_mode=True,
                                    first_frame_prompt=False).episodes
     assert 'video' not in plain.prepare_data(0)
+
+
+def test_serialized_data_list_gives_the_same_episodes(davis_root):
+    plain = first_frame_davis(davis_root)
+    packed = first_frame_davis(davis_root, serialize_data=True)
+    assert packed.data_list == [] and len(packed) == len(plain)
+    assert packed.video_frames('car') == plain.video_frames('car')
+    for i in range(len(plain)):
+        a, b = plain[i], packed[i]
+        assert a['prompt_key'] == b['prompt_key']
+        np.testing.assert_array_equal(a['img'], b['img'])
+        np.testing.assert_array_equal(a['prompt_masks'][0],
+                                      b['prompt_masks'][0])

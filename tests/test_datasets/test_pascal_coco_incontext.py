@@ -3,12 +3,13 @@ import json
 import cv2
 import numpy as np
 import pytest
+from mmengine.fileio import LocalBackend, register_backend
 from PIL import Image
 from pycocotools import mask as mask_utils
 
 from diffseg.datasets import COCOInContextDataset, PascalVOCInContextDataset
 from diffseg.datasets.coco_incontext import coco20i_fold_classes
-from diffseg.datasets.incontext_seg_dataset import read_rgb
+from diffseg.fileio import read_image
 from diffseg.models.data_preprocessors.incontext_data_preprocessor import \
     InContextDataPreProcessor
 from diffseg.registry import DATASETS
@@ -81,7 +82,7 @@ def _check_episode(ds, episode, query_idx):
     expected = (label == cls).astype(np.uint8)
     expected[label == 255] = 255
     np.testing.assert_array_equal(episode['gt_seg_map'], expected)
-    images = [read_rgb(d['img_path']) for d in ds.data_list]
+    images = [read_image(d['img_path']) for d in ds.data_list]
     used = set()
     for img, mask, p_cls in zip(episode['prompt_imgs'],
                                 episode['prompt_masks'],
@@ -308,3 +309,61 @@ def test_coco_errors(coco_root, tmp_path):
         COCOInContextDataset(data_root=coco_root,
                              ann_file=str(tmp_path / 'few.json'),
                              img_dir='train2014', fold=0)
+
+
+# ---------------------------------------------------------------------------
+# serialized data lists and storage backends
+def _assert_same_episodes(a, b):
+    assert len(a) == len(b)
+    for i in range(len(a)):
+        ea, eb = a[i], b[i]
+        assert ea['cls_id'] == eb['cls_id']
+        assert ea['img_path'] == eb['img_path']
+        np.testing.assert_array_equal(ea['gt_seg_map'], eb['gt_seg_map'])
+        for x, y in zip(ea['prompt_imgs'] + ea['prompt_masks'],
+                        eb['prompt_imgs'] + eb['prompt_masks']):
+            np.testing.assert_array_equal(x, y)
+
+
+def test_serialized_data_list_gives_the_same_episodes(voc_root, coco_root):
+    for build, root in ((voc, voc_root), (coco, coco_root)):
+        plain = build(root, test_mode=True, episodes_per_image='all')
+        packed = build(root, test_mode=True, episodes_per_image='all',
+                       serialize_data=True)
+        assert packed.data_list == [] and len(packed.data_bytes) > 0
+        assert packed.episodes == plain.episodes
+        _assert_same_episodes(plain, packed)
+        # training draws read the serialized list too
+        train = build(root, serialize_data=True)
+        assert len(train) == len(plain.data_list)
+        _check_episode(plain, train.prepare_data(0), 0)
+
+
+class RecordingBackend(LocalBackend):
+    """The local disk, remembering every path read."""
+    paths = []
+
+    def get(self, filepath):
+        self.paths.append(str(filepath))
+        return super().get(filepath)
+
+    def get_text(self, filepath, encoding='utf-8'):
+        self.paths.append(str(filepath))
+        return super().get_text(filepath, encoding)
+
+
+register_backend('diffseg_test_recording', RecordingBackend, force=True)
+
+
+def test_files_are_read_through_the_backend(voc_root):
+    RecordingBackend.paths.clear()
+    ds = voc(voc_root, test_mode=True,
+             backend_args=dict(backend='diffseg_test_recording'))
+    read = set(RecordingBackend.paths)
+    assert f'{voc_root}/ImageSets/Segmentation/val.txt' in read
+    assert {f'{voc_root}/SegmentationClassAug/{s}.png'
+            for s in VOC_LABELS} <= read
+    RecordingBackend.paths.clear()
+    episode = ds[0]
+    assert episode['img_path'] in RecordingBackend.paths
+    assert len(RecordingBackend.paths) >= 4  # query and prompt: jpg + png

@@ -40,13 +40,13 @@ def vspw(root, **kwargs):
 def read_paths(monkeypatch):
     """The image paths read by the episodes: the query first, then prompts."""
     paths = []
-    read_rgb = incontext_seg_dataset.read_rgb
+    read_image = incontext_seg_dataset.read_image
 
-    def recording(path):
+    def recording(path, **kwargs):
         paths.append(path)
-        return read_rgb(path)
+        return read_image(path, **kwargs)
 
-    monkeypatch.setattr(incontext_seg_dataset, 'read_rgb', recording)
+    monkeypatch.setattr(incontext_seg_dataset, 'read_image', recording)
     return paths
 
 

@@ -3,8 +3,8 @@ prompt per class shown there."""
 import numpy as np
 import pytest
 
-from diffseg.datasets.video_incontext import read_mask
 from diffseg.datasets.vspw_incontext import VSPWInContextDataset
+from diffseg.fileio import read_label_map
 from diffseg.testing.vspw_fixture import STUFF, VSPW_FRAMES, write_vspw_tree
 
 # v0's first frame shows only 'others' and stuff: it cannot prompt
@@ -34,14 +34,14 @@ def test_episodes_per_video_in_order(root):
         assert ep['img_path'].endswith(f'{video}/origin/{i:08d}.jpg')
         assert ep['prompt_key'].endswith(f'{video}/origin/00000000.jpg')
         assert ep['prompt_cls_ids'] == classes
-        first = read_mask(f'{root}/data/{video}/mask/00000000.png')
+        first = read_label_map(f'{root}/data/{video}/mask/00000000.png')
         for cls, mask in zip(classes, ep['prompt_masks']):
             np.testing.assert_array_equal(mask, first == cls)
         v = list(VIDEOS).index(video)
         for img in ep['prompt_imgs']:
             assert abs(int(img.mean()) - 40 * v) <= 2
         # gt: the frame's class ids, stuff as background, 255 kept
-        label = read_mask(f'{root}/data/{video}/mask/{i:08d}.png').copy()
+        label = read_label_map(f'{root}/data/{video}/mask/{i:08d}.png').copy()
         label[label == STUFF] = 0
         np.testing.assert_array_equal(ep['gt_seg_map'], label)
         assert (ep['gt_objects'] == np.where(

@@ -217,11 +217,11 @@ def api_cases(model, files, tmp_path):
             batch['inputs'], [type(s)() for s in batch['data_samples']]),
          ValueError, 'data sample 0 has no gt_sem_seg'),
         ('dataset: missing annotation', lambda: davis(no_annotation),
-         FileNotFoundError, r"annotation '.*car/00001\.png' is missing"),
+         FileNotFoundError, r"annotation '.*car/00001\.png' does not "
+         'exist'),
         ('dataset: corrupt frame', lambda: [corrupt_set[i] for i in
                                             range(len(corrupt_set))],
-         FileNotFoundError, r"image '.*car/00002\.jpg' is missing or "
-         'unreadable'),
+         ValueError, r"image '.*car/00002\.jpg' could not be decoded"),
         ('dataset: unknown split', lambda: DATASETS.build(dict(
             type='ShapesInContextDataset', split='nope')), ValueError,
          r"split 'nope' is unknown; expected one of \('train', 'val', "
