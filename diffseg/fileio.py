@@ -127,6 +127,31 @@ def write_image(path: str, img: np.ndarray) -> None:
         f.write(buf.tobytes())
 
 
+def write_palette_png(path: str, labels: np.ndarray,
+                      palette: Optional[np.ndarray] = None) -> None:
+    """Write (H, W) uint8 ``labels`` as the indices of a palette PNG (as
+    VOC and VSPW store annotations), atomically.
+
+    Args:
+        palette: (N, 3) RGB colours of indices 0..N-1, N <= 256; default
+            grey, colour i = (i, i, i).
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 2 or labels.dtype != np.uint8:
+        raise ValueError(f'labels have shape {labels.shape} and dtype '
+                         f'{labels.dtype}; expected (H, W) uint8')
+    if palette is None:
+        palette = np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, 1)
+    palette = np.asarray(palette, np.uint8)
+    if palette.ndim != 2 or palette.shape[1] != 3 or len(palette) > 256:
+        raise ValueError(f'palette has shape {palette.shape}; expected '
+                         '(N, 3) RGB with N <= 256')
+    img = Image.frombytes('P', labels.shape[::-1], labels.tobytes())
+    img.putpalette(palette.ravel().tolist())
+    with atomic_write(path) as f:
+        img.save(f, format='PNG')
+
+
 def write_panoptic_png(path: str, ids: np.ndarray) -> None:
     """Write (H, W) ids to ``path`` as a COCO panoptic PNG, atomically."""
     write_image(path, id_to_rgb(ids))

@@ -1,6 +1,7 @@
 # Open-vocabulary MaskDiffusion with random tiny networks on the generated
 # tiny set; runs here in seconds (no checkpoint):
-# python -m diffseg.testing.semantic_fixture data/tiny_semantic
+# python tools/dataset_converters/make_synthetic_semantic.py \
+#     data/tiny_semantic
 # python tools/test.py configs/maskdiffusion/maskdiffusion_tiny_synthetic_64.py
 _base_ = [
     '../_base_/default_runtime.py',

@@ -8,7 +8,7 @@ from mmengine.config import Config
 
 from diffseg.apis import inference_incontext, init_model
 from diffseg.structures import InContextDataSample
-from diffseg.testing import tiny_ldis1_cfg
+from _helpers.tiny_models import tiny_ldis1_cfg
 
 
 @pytest.fixture(scope='module')

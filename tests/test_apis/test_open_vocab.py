@@ -6,8 +6,8 @@ from mmengine.config import Config
 
 from diffseg.apis import inference_open_vocab, init_model
 from diffseg.models.heads import SpectralClusteringHead
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.semantic_fixture import write_semantic_tree
+from _helpers.paths import REPO_ROOT
+from _helpers.synthetic import write_semantic_tree
 
 CONFIG = (f'{REPO_ROOT}/configs/maskdiffusion/'
           'maskdiffusion_tiny_synthetic_64.py')

@@ -9,7 +9,7 @@ from mmengine.config import Config
 from transformers import CLIPVisionConfig, CLIPVisionModel
 
 from diffseg.registry import MODELS
-from diffseg.testing import TINY_CLIP, TINY_UNET, TINY_VAE
+from _helpers.tiny_models import TINY_CLIP, TINY_UNET, TINY_VAE
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(

@@ -9,8 +9,8 @@ from diffusers import UNet2DConditionModel
 from mmengine.config import Config
 
 from diffseg.registry import MODELS
-from diffseg.testing.tiny_ldmseg import (save_tiny_ldmseg_checkpoints,
-                                         tiny_panoptic_samples)
+from _helpers.tiny_ldmseg import (save_tiny_ldmseg_checkpoints,
+                                  tiny_panoptic_samples)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 REAL = sorted(glob.glob(osp.join(ROOT, 'configs/ldmseg/ldmseg_sd14*.py')) +

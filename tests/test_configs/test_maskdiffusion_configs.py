@@ -9,9 +9,9 @@ import torch
 from mmengine.config import Config
 from mmseg.structures import SegDataSample
 
+from _helpers.paths import REPO_ROOT, load_tool
+from _helpers.stable_diffusion import save_tiny_sd
 from diffseg.registry import DATASETS, MODELS
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.maskdiffusion import save_tiny_sd, sd15_shaped_unet_config
 
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs/maskdiffusion/*.py')))
 REAL = [p for p in CONFIGS if '_sd15_' in p]
@@ -21,8 +21,9 @@ SD_PATH = 'checkpoints/stable-diffusion-v1-5'
 @pytest.fixture(scope='module')
 def tiny_sd(tmp_path_factory):
     """SD 1.5's block layout (the configs name its blocks), 8 wide."""
+    benchmark = load_tool('analysis_tools/benchmark.py')
     return save_tiny_sd(str(tmp_path_factory.mktemp('sd')),
-                        sd15_shaped_unet_config(8))
+                        benchmark.sd15_shaped_unet_config(8))
 
 
 def test_every_config_parses():

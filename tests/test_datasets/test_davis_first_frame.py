@@ -4,8 +4,8 @@ import pytest
 
 from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
 from diffseg.fileio import read_label_map
-from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
-                                           EMPTY_FRAME, write_davis_tree)
+from _helpers.synthetic import (DAVIS_SPLIT, DAVIS_VIDEOS, EMPTY_FRAME,
+                                write_davis_tree)
 
 
 @pytest.fixture

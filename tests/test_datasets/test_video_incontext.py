@@ -8,10 +8,9 @@ from diffseg.datasets import incontext_seg_dataset
 from diffseg.datasets.davis_incontext import DAVIS16InContextDataset
 from diffseg.datasets.vspw_incontext import VSPWInContextDataset
 from diffseg.registry import DATASETS
-from diffseg.testing.davis_fixture import (DAVIS_SPLIT, DAVIS_VIDEOS,
-                                           EMPTY_FRAME, write_davis_tree)
-from diffseg.testing.vspw_fixture import (STUFF, VSPW_FRAMES, VSPW_VIDEOS,
-                                          write_vspw_tree)
+from _helpers.synthetic import (DAVIS_SPLIT, DAVIS_VIDEOS, EMPTY_FRAME, STUFF,
+                                VSPW_FRAMES, VSPW_VIDEOS, write_davis_tree,
+                                write_vspw_tree)
 
 @pytest.fixture
 def davis_root(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 
 from diffseg.datasets.vspw_incontext import VSPWInContextDataset
 from diffseg.fileio import read_label_map
-from diffseg.testing.vspw_fixture import STUFF, VSPW_FRAMES, write_vspw_tree
+from _helpers.synthetic import STUFF, VSPW_FRAMES, write_vspw_tree
 
 # v0's first frame shows only 'others' and stuff: it cannot prompt
 VIDEOS = {'v0': (0, STUFF), 'v1': (3, STUFF), 'v2': (3, 7)}

@@ -3,7 +3,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from diffseg.registry import MODELS, OPTIM_WRAPPERS
-from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg
+from _helpers.tiny_models import tiny_episode_batch, tiny_ldis1_cfg
 
 
 def build_wrapper(model, kind='BF16OptimWrapper'):

@@ -5,8 +5,8 @@ import torch
 
 from diffseg.engine.hooks import NonFiniteLossError
 from diffseg.engine.hooks.nonfinite_loss_hook import nonfinite_losses
-from diffseg.testing.configs import write_tiny_ldis1_config
-from diffseg.testing.tools import run_tool_in_process
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.tools import run_tool_in_process
 
 
 def test_nonfinite_losses_checks_only_losses():

@@ -10,8 +10,8 @@ from torch import nn
 from diffseg.apis import init_model
 from diffseg.engine.hooks import TrainableWeightsCheckpointHook
 from diffseg.registry import HOOKS
-from diffseg.testing.configs import write_tiny_ldis1_config
-from diffseg.testing.tiny_models import TINY_UNET, TINY_VAE
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.tiny_models import TINY_UNET, TINY_VAE
 
 
 def save_checkpoint_with_hook(model):

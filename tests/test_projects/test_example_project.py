@@ -5,8 +5,9 @@ import torch
 from mmengine.config import Config
 
 from diffseg.registry import PROMPT_ENCODERS
-from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
-from diffseg.testing.tools import run_tool
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool
 
 PROJECT_CONFIG = osp.join(REPO_ROOT, 'projects', 'example_project', 'configs',
                           'ldis1_meancolour_tiny_1shot_shapes_64.py')

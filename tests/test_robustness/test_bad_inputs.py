@@ -11,10 +11,12 @@ from mmengine.config import Config
 
 from diffseg.apis import inference_incontext, init_model
 from diffseg.registry import DATASETS, MODELS
-from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg, tiny_ldisn_cfg
-from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
-from diffseg.testing.davis_fixture import DAVIS_SPLIT, write_davis_tree
-from diffseg.testing.tools import run_tool_in_process
+from _helpers.tiny_models import (tiny_episode_batch, tiny_ldis1_cfg,
+                                  tiny_ldisn_cfg)
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.paths import REPO_ROOT
+from _helpers.synthetic import DAVIS_SPLIT, write_davis_tree
+from _helpers.tools import run_tool_in_process
 
 
 @pytest.fixture(scope='module')

@@ -1,8 +1,8 @@
 """A tiny LDIS-1 run shared by the tool tests: 2 iterations, then resumed."""
 import pytest
 
-from diffseg.testing.configs import write_tiny_ldis1_config
-from diffseg.testing.tools import run_tool
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.tools import run_tool
 
 
 @pytest.fixture(scope='package')

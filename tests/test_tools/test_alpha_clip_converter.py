@@ -20,8 +20,8 @@ from diffseg.models.prompt_encoders.alpha_clip_conversion import \
     convert_alpha_clip_state_dict
 from diffseg.models.prompt_encoders.clip_prompt_encoder import (
     ALPHA_KEY_SUFFIX, find_alpha_weight)
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.tools import run_tool
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool
 
 TOOL = 'model_converters/alpha_clip_to_hf.py'
 PATCH, IMAGE, DIM = 8, 32, 16

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from diffseg.testing.tools import run_tool
+from _helpers.tools import run_tool
 
 
 def test_guidance_table():
@@ -24,7 +24,7 @@ def load_benchmark(monkeypatch):
     import importlib.util
     import os.path as osp
 
-    from diffseg.testing.configs import REPO_ROOT
+    from _helpers.paths import REPO_ROOT
     folder = osp.join(REPO_ROOT, 'tools', 'analysis_tools')
     monkeypatch.syspath_prepend(folder)
     spec = importlib.util.spec_from_file_location(

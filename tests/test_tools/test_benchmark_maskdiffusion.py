@@ -1,6 +1,6 @@
 import re
 
-from diffseg.testing.tools import run_tool
+from _helpers.tools import run_tool
 
 
 def test_maskdiffusion_table():

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from diffseg.datasets import PascalVOCInContextDataset
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.tools import run_tool
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool
 
 TOOL = 'dataset_converters/build_incontext_index.py'
 SPLIT = 'ImageSets/Segmentation/val.txt'

@@ -9,8 +9,9 @@ import sys
 import pytest
 import torch
 
-from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
-from diffseg.testing.tools import run_tool_in_process, tool_env
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool_in_process, tool_env
 
 ITERS = 3
 

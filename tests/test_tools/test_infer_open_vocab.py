@@ -7,9 +7,9 @@ import cv2
 import numpy as np
 import pytest
 
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.semantic_fixture import write_semantic_tree
-from diffseg.testing.tools import run_tool
+from _helpers.paths import REPO_ROOT
+from _helpers.synthetic import write_semantic_tree
+from _helpers.tools import run_tool
 
 TINY = 'configs/maskdiffusion/maskdiffusion_tiny_synthetic_64.py'
 TINY_SPECTRAL = ('configs/maskdiffusion/'

@@ -11,8 +11,8 @@ from diffseg.apis import inference_panoptic, init_model
 from diffseg.datasets.shapes_panoptic import render_panoptic_image
 from diffseg.fileio import read_panoptic_png, write_image
 from diffseg.registry import MODELS
-from diffseg.testing.tiny_ldmseg import tiny_ldmseg_cfg
-from diffseg.testing.tools import run_tool
+from _helpers.tiny_ldmseg import tiny_ldmseg_cfg
+from _helpers.tools import run_tool
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY_CONFIG = osp.join(ROOT, 'configs', 'ldmseg',

@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 
 from diffseg.datasets import ShapesInContextDataset
-from diffseg.testing.tools import run_tool
+from _helpers.tools import run_tool
 
 
 def write_episode(folder):

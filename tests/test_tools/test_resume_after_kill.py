@@ -12,10 +12,10 @@ import time
 
 import torch
 
-from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
-from diffseg.testing.tiny_models import TINY_UNET
-from diffseg.testing.tools import (run_tool, run_tool_in_process,
-                                   start_tool)
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.paths import REPO_ROOT
+from _helpers.tiny_models import TINY_UNET
+from _helpers.tools import run_tool, run_tool_in_process, start_tool
 
 LDISN_TINY = osp.join(REPO_ROOT, 'configs', 'ldis',
                       'ldisn_tiny_1shot_shapes_64.py')

@@ -4,9 +4,9 @@ import os.path as osp
 import torch
 from mmengine.config import Config
 
-from diffseg.testing.configs import (DEMO_CONFIG, REPO_ROOT,
-                                     write_tiny_ldis1_config)
-from diffseg.testing.tools import run_tool_in_process
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.paths import DEMO_CONFIG, REPO_ROOT
+from _helpers.tools import run_tool_in_process
 
 SWITCHES = osp.join(REPO_ROOT, 'configs', 'ldis',
                     'ldis1_tiny-ema-gc-bf16_1shot_shapes_64.py')

@@ -8,8 +8,8 @@ import cv2
 import pytest
 import torch
 
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.tools import run_tool
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool
 
 
 def test_train_writes_checkpoints(tiny_run):

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from diffseg.testing.configs import write_tiny_ldis1_config
-from diffseg.testing.davis_fixture import DAVIS_SPLIT, write_davis_tree
-from diffseg.testing.tools import run_tool
-from diffseg.testing.vspw_fixture import STUFF, write_vspw_tree
+from _helpers.configs import write_tiny_ldis1_config
+from _helpers.synthetic import (DAVIS_SPLIT, STUFF, write_davis_tree,
+                                write_vspw_tree)
+from _helpers.tools import run_tool
 
 
 def video_test_config(path, dataset, evaluator):

@@ -27,11 +27,13 @@ Example::
     python tools/analysis_tools/benchmark.py runner --repeats 10
 """
 import argparse
+import math
 import statistics
 import time
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 import torch
+from mmengine.config import Config
 from mmseg.datasets import ADE20KDataset
 from mmseg.structures import SegDataSample
 
@@ -39,12 +41,38 @@ from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.samplers import DiffusionSampler
 from diffseg.models.segmentors.maskdiffusion import prompt_name
 from diffseg.registry import MODELS
-from diffseg.testing.maskdiffusion import (SD15_FEATURES, TINY_CLIP_TEXT,
-                                           sd15_shaped_unet_config,
-                                           sd15_shaped_vae_config,
-                                           tiny_maskdiffusion_cfg)
-from diffseg.testing.tiny_models import TINY_UNET
-from ldis_benchmarks import add_ldis_commands  # tools/analysis_tools/
+from ldis_benchmarks import REPO_ROOT, add_ldis_commands  # analysis_tools/
+
+# the tiny MaskDiffusion (random 8/16-wide networks) and the SD 1.5 one
+TINY_MASKDIFFUSION = Config.fromfile(
+    f'{REPO_ROOT}/configs/_base_/models/maskdiffusion_tiny.py').model
+SD15_MASKDIFFUSION = Config.fromfile(
+    f'{REPO_ROOT}/configs/_base_/models/maskdiffusion_sd15.py').model
+
+
+def sd15_shaped_unet_config(width: int, cross_attention_dim: int = 768,
+                            in_channels: int = 4) -> dict:
+    """SD 1.5's UNet layout (block and module names) with block widths
+    (w, 2w, 4w, 4w); ``width=320`` is SD 1.5 itself (a multiple of 8: SD
+    1.5 has 8 attention heads)."""
+    return dict(
+        in_channels=in_channels, out_channels=4, layers_per_block=2,
+        block_out_channels=(width, 2 * width, 4 * width, 4 * width),
+        down_block_types=('CrossAttnDownBlock2D', ) * 3 + ('DownBlock2D', ),
+        up_block_types=('UpBlock2D', ) + ('CrossAttnUpBlock2D', ) * 3,
+        cross_attention_dim=cross_attention_dim, attention_head_dim=8,
+        norm_num_groups=math.gcd(32, width))
+
+
+def sd15_shaped_vae_config(width: int) -> dict:
+    """SD's VAE layout with block widths (c, 2c, 4c, 4c), c = 2/5 of the
+    UNet ``width`` (a multiple of 8); ``width=320`` is SD's VAE itself."""
+    c = max(8, width * 2 // 5 // 8 * 8)
+    return dict(in_channels=3, out_channels=3, latent_channels=4,
+                block_out_channels=(c, 2 * c, 4 * c, 4 * c),
+                down_block_types=('DownEncoderBlock2D', ) * 4,
+                up_block_types=('UpDecoderBlock2D', ) * 4,
+                layers_per_block=2, norm_num_groups=math.gcd(32, c))
 
 
 def sd15_unet_config(width: int) -> dict:
@@ -101,7 +129,8 @@ def bench_guidance_model(denoiser, latent: int, args) -> dict:
 def bench_guidance(args):
     """Print a table: model, latent, batched and sequential seconds, ratio."""
     device = torch.device(args.device)
-    models = [('tiny', dict(TINY_UNET, in_channels=8), args.tiny_latent),
+    tiny_unet = TINY_MASKDIFFUSION.denoiser.config.to_dict()
+    models = [('tiny', dict(tiny_unet, in_channels=8), args.tiny_latent),
               (f'sd15-shaped w={args.width}', sd15_unet_config(args.width),
                args.latent)]
     print(f'device: {device}, torch {torch.__version__}, '
@@ -122,20 +151,30 @@ def bench_guidance(args):
               f'{f"{ratio:.2f}x":>12} {result["max_diff"]:>11.1e}')
 
 
+def sd15_capture() -> dict:
+    """The SD 1.5 configs' feature and attention capture (the blocks, with
+    the extractor's defaults otherwise)."""
+    sd15 = SD15_MASKDIFFUSION.feature_extractor
+    keys = ('type', 'feature_blocks', 'feature_capture', 'attention_blocks')
+    return {key: sd15[key] for key in keys}
+
+
 def maskdiffusion_config(args) -> dict:
     """The tiny MaskDiffusion, or an SD 1.5-shaped one of ``args.width``
     (CLIP-L-wide text tokens, a 1-layer text encoder)."""
+    tiny = TINY_MASKDIFFUSION.to_dict()
     if args.model == 'tiny':
-        return tiny_maskdiffusion_cfg()
-    text = dict(TINY_CLIP_TEXT, hidden_size=768, intermediate_size=3072,
-                num_attention_heads=12)
-    return tiny_maskdiffusion_cfg(
+        return tiny
+    text = dict(tiny['text_encoder']['config'], hidden_size=768,
+                intermediate_size=3072, num_attention_heads=12)
+    return dict(
+        tiny,
         autoencoder=dict(type='SDVAE',
                          config=sd15_shaped_vae_config(args.width)),
         denoiser=dict(type='DiffusersUNet',
                       config=sd15_shaped_unet_config(args.width)),
         text_encoder=dict(type='CLIPTextEncoder', config=text),
-        feature_extractor=SD15_FEATURES)
+        feature_extractor=sd15_capture())
 
 
 def bench_maskdiffusion(args):

@@ -7,13 +7,15 @@ order, medians) and their ratio:
                same model and batch: the framework's overhead;
     inference  LDIS-1 ``test_step`` (preprocessing, networks, mask decoding,
                resizing) vs the sum of its networks' bare forward passes;
-    video      a DAVIS frame prompted by its video's first frame, the prompt
+    video      a DAVIS frame prompted by its video's first frame (the tree of
+               tools/dataset_converters/make_synthetic_videos.py), the prompt
                encoded once per video (``prompt_key`` cache) vs encoded for
                every frame as for a single-image query;
     pipeline   episodes per second of the demo's data pipeline vs episodes
                per second a training step consumes.
 """
 import copy
+import importlib.util
 import os.path as osp
 import statistics
 import tempfile
@@ -28,30 +30,43 @@ from torch.utils.data import DataLoader
 
 from diffseg.engine.robustness import ROBUSTNESS_HOOKS
 from diffseg.registry import DATASETS, MODELS
-from diffseg.testing.configs import (DEMO_CONFIG, REPO_ROOT,
-                                     write_tiny_ldis1_config)
 from diffseg.utils import register_all_modules
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'ldis',
+                       'ldis1_tiny_1shot_shapes_64.py')
 VAE_CONFIG = osp.join(REPO_ROOT, 'configs', 'autoencoders',
                       'vae_tiny_shapes_64.py')
+TINY_MODEL = osp.join(REPO_ROOT, 'configs', '_base_', 'models',
+                      'ldis1_tiny32.py')
 
 
 def bench_config(model: str) -> Config:
     """The config of ``model``: 'demo' is the demo config with its VAE built
     from the architecture of configs/autoencoders/ (random weights: nothing
-    to train first), 'tiny' the 32 px one of the tests with the demo's
-    hooks. diffseg becomes the default scope."""
+    to train first), 'tiny' the demo config with the 32 px model of the
+    tests (configs/_base_/models/ldis1_tiny32.py), loading data in the
+    main process. diffseg becomes the default scope."""
     register_all_modules()
     demo = Config.fromfile(DEMO_CONFIG)
     if model == 'tiny':
-        with tempfile.TemporaryDirectory() as tmp:
-            cfg = Config.fromfile(
-                write_tiny_ldis1_config(osp.join(tmp, 'tiny.py')))
-        cfg.default_hooks = demo.default_hooks  # not the tests' intervals
-        return cfg
+        demo.model = Config.fromfile(TINY_MODEL).model
+        demo.train_dataloader.update(num_workers=0, persistent_workers=False)
+        demo.train_dataloader.dataset.img_size = 32
+        return demo
     vae = Config.fromfile(VAE_CONFIG).model.autoencoder
     demo.model.autoencoder = dict(type='SDVAE', config=vae.config)
     return demo
+
+
+def load_converter(name: str):
+    """tools/dataset_converters/``name`` imported as a module."""
+    path = osp.join(REPO_ROOT, 'tools', 'dataset_converters', name)
+    spec = importlib.util.spec_from_file_location(osp.splitext(name)[0],
+                                                  path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build_model(cfg: Config, device: torch.device):
@@ -245,10 +260,10 @@ def bench_inference(args):
 def video_frames(root: str, size: int) -> list:
     """The fixture DAVIS videos' query frames, each a packed episode
     prompted by its video's first frame: a list of frame lists."""
-    from diffseg.testing.davis_fixture import DAVIS_SPLIT, write_davis_tree
+    davis = load_converter('make_synthetic_videos.py')
     dataset = DATASETS.build(dict(
-        type='DAVIS16InContextDataset', data_root=write_davis_tree(root),
-        split_file=DAVIS_SPLIT, test_mode=True, first_frame_prompt=True,
+        type='DAVIS16InContextDataset', data_root=davis.write_davis_tree(root),
+        split_file=davis.DAVIS_SPLIT, test_mode=True, first_frame_prompt=True,
         pipeline=[dict(type='ResizeEpisode', scale=(size, size),
                        resize_gt=False),
                   dict(type='PackInContextInputs')]))

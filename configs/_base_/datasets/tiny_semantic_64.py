@@ -1,5 +1,6 @@
 # The generated tiny semantic set (sky, grass, a red square; 64 px):
-# python -m diffseg.testing.semantic_fixture data/tiny_semantic
+# python tools/dataset_converters/make_synthetic_semantic.py \
+#     data/tiny_semantic
 dataset_type = 'mmseg.BaseSegDataset'
 data_root = 'data/tiny_semantic'
 test_pipeline = [

@@ -7,7 +7,7 @@ from mmengine.optim import OptimWrapper
 from diffseg.datasets import ShapesInContextDataset
 from diffseg.models.autoencoders import SDVAE, VAEPretrainer
 from diffseg.registry import AUTOENCODERS, MODELS
-from diffseg.testing.tiny_models import TINY_VAE
+from _helpers.tiny_models import TINY_VAE
 
 
 def images(b=2, size=32, seed=0):
@@ -199,7 +199,7 @@ def test_pretrainer_save_pretrained_round_trip(tmp_path):
 def test_exported_scaling_factor_gives_unit_latents(tmp_path):
     """save_pretrained sets scaling_factor = 1 / std of the training latents."""
     from diffseg.registry import MODELS
-    from diffseg.testing import TINY_VAE
+    from _helpers.tiny_models import TINY_VAE
     torch.manual_seed(0)
     model = MODELS.build(dict(type='VAEPretrainer',
                               autoencoder=dict(type='SDVAE', config=TINY_VAE),

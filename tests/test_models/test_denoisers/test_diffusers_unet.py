@@ -4,7 +4,7 @@ from diffusers import UNet2DConditionModel
 
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.registry import DENOISERS
-from diffseg.testing.tiny_models import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 
 def inputs(b=2, length=6, seed=0):

@@ -3,7 +3,7 @@ import copy
 import torch
 
 from diffseg.models.denoisers import DiffusersUNet
-from diffseg.testing.tiny_models import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 
 def grads_and_calls(unet, sample, tokens):

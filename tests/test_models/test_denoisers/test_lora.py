@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from diffseg.models.denoisers import DiffusersUNet
-from diffseg.testing.tiny_models import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 
 def inputs(seed=0):

@@ -6,7 +6,7 @@ from diffusers import DDPMScheduler, UNet2DConditionModel
 
 from diffseg.models.feature_extractors import (UNetFeatureExtractor,
                                               attention_from_queries)
-from diffseg.testing import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 ATTN = ('down_blocks.1', 'mid_block', 'up_blocks.0')
 FEATS = ('up_blocks.0', 'up_blocks.1')

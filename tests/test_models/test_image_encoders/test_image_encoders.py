@@ -4,7 +4,7 @@ from diffusers import AutoencoderKL
 from transformers import AutoConfig, AutoModel
 
 from diffseg.registry import IMAGE_ENCODERS
-from diffseg.testing import TINY_VAE
+from _helpers.tiny_models import TINY_VAE
 
 TINY_VIT = dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                 intermediate_size=24, image_size=32, patch_size=4)

@@ -6,7 +6,7 @@ from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.samplers import (ConditionalOnly, DiffusionSampler,
                                      DualGuidance)
 from diffseg.registry import SAMPLERS
-from diffseg.testing.tiny_models import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 SCHEDULERS = ['DDPMScheduler', 'DDIMScheduler', 'DPMSolverMultistepScheduler',
               'EulerDiscreteScheduler']

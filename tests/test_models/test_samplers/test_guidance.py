@@ -4,7 +4,7 @@ import torch
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.samplers import ConditionalOnly, DualGuidance
 from diffseg.registry import SAMPLERS
-from diffseg.testing.tiny_models import TINY_UNET
+from _helpers.tiny_models import TINY_UNET
 
 
 @pytest.fixture(scope='module')

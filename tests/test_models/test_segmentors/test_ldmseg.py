@@ -10,7 +10,7 @@ from diffseg.models.segmentors.ldmseg_inpainting import restore_known_ids
 from diffseg.models.segmentors.ldmseg_tasks import (DepthFoldCodec,
                                                     encode_targets)
 from diffseg.registry import MODELS
-from diffseg.testing.tiny_ldmseg import tiny_ldmseg_cfg, tiny_panoptic_samples
+from _helpers.tiny_ldmseg import tiny_ldmseg_cfg, tiny_panoptic_samples
 
 SD_SCHEDULE = dict(beta_schedule='scaled_linear', beta_start=0.00085,
                    beta_end=0.012, num_train_timesteps=1000)

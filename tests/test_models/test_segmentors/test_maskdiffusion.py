@@ -9,10 +9,9 @@ from diffseg.models.heads import KMeansHead, MaskDiffusionHead
 from diffseg.models.segmentors.maskdiffusion import (prompt_name,
                                                      scores_to_original)
 from diffseg.registry import MODELS
-from diffseg.testing.configs import REPO_ROOT
-from diffseg.testing.maskdiffusion import tiny_maskdiffusion_cfg
-from diffseg.testing.semantic_fixture import (SEMANTIC_CLASSES,
-                                              write_semantic_tree)
+from _helpers.paths import REPO_ROOT
+from _helpers.tiny_models import tiny_maskdiffusion_cfg
+from _helpers.synthetic import SEMANTIC_CLASSES, write_semantic_tree
 
 NAMES = ['sky', 'grass', 'traffic light']
 

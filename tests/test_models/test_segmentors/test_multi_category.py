@@ -7,8 +7,8 @@ from mmengine.dataset import pseudo_collate
 
 from diffseg.datasets import VSPWInContextDataset
 from diffseg.registry import MODELS
-from diffseg.testing import tiny_ldis1_cfg, tiny_ldisn_cfg
-from diffseg.testing.vspw_fixture import STUFF, write_vspw_tree
+from _helpers.tiny_models import tiny_ldis1_cfg, tiny_ldisn_cfg
+from _helpers.synthetic import STUFF, write_vspw_tree
 
 
 @pytest.fixture(scope='module')

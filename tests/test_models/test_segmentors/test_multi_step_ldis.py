@@ -8,7 +8,9 @@ from diffseg.datasets import ShapesInContextDataset
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.segmentors import MultiStepLDIS
 from diffseg.registry import MODELS
-from diffseg.testing import TINY_UNET, tiny_episode_batch, tiny_ldisn_cfg
+from _helpers.tiny_models import (TINY_SCHEDULER, TINY_UNET,
+                                  tiny_episode_batch, tiny_ldis1_cfg,
+                                  tiny_ldisn_cfg)
 
 TOKENS_PER_PROMPT = 16  # TINY_CLIP: 32 px images, 8 px patches
 
@@ -173,7 +175,6 @@ def test_every_sampler_runs_end_to_end(scheduler):
 @pytest.mark.parametrize('k', [1, 3, 5])
 @pytest.mark.parametrize('cfg_type', ['MultiStepLDIS', 'OneStepLDIS'])
 def test_k_shot_tokens_concatenate_with_their_post_masks(k, cfg_type):
-    from diffseg.testing import tiny_ldis1_cfg
     cfg = tiny_ldisn_cfg() if cfg_type == 'MultiStepLDIS' else \
         tiny_ldis1_cfg()
     torch.manual_seed(0)
@@ -196,7 +197,6 @@ def test_k_shot_tokens_concatenate_with_their_post_masks(k, cfg_type):
 
 @pytest.mark.parametrize('kind', ['v_prediction', 'sample'])
 def test_prediction_types(kind):
-    from diffseg.testing import TINY_SCHEDULER
     model = build(noise_scheduler=dict(TINY_SCHEDULER, prediction_type=kind))
     z_0, noise = torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8)
     t = torch.tensor([5, 60])

@@ -4,7 +4,7 @@ from mmengine.optim import OptimWrapper
 
 from diffseg.models.segmentors import OneStepLDIS
 from diffseg.registry import MODELS
-from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg
+from _helpers.tiny_models import tiny_episode_batch, tiny_ldis1_cfg
 
 TOKENS_PER_PROMPT = 16  # TINY_CLIP: 32 px images, 8 px patches
 

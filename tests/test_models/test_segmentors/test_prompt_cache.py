@@ -4,7 +4,7 @@ import copy
 import torch
 
 from diffseg.registry import MODELS
-from diffseg.testing import tiny_episode_batch, tiny_ldis1_cfg
+from _helpers.tiny_models import tiny_episode_batch, tiny_ldis1_cfg
 
 
 class EncoderCalls:

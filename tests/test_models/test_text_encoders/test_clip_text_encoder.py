@@ -3,7 +3,8 @@ import torch
 
 from diffseg.models.text_encoders import (CLIPTextEncoder, build_class_prompts,
                                           build_clip_tokenizer)
-from diffseg.testing.maskdiffusion import TINY_CLIP_TEXT, save_tiny_sd
+from _helpers.stable_diffusion import save_tiny_sd
+from _helpers.tiny_models import TINY_CLIP_TEXT
 
 BOS, EOS = 49406, 49407
 

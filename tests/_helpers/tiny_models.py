@@ -1,37 +1,40 @@
-"""Tiny architectures for tests (random init, a few ms per forward)."""
+"""Tiny networks and LDIS models for tests (random init, a few ms a
+forward). The architectures are the configs' (configs/_base_/models/
+ldis1_tiny32.py and maskdiffusion_tiny.py); the segmentor dicts keep the
+components' defaults, so each test states the options it exercises."""
+import copy
 
-TINY_VAE = dict(in_channels=3, out_channels=3, block_out_channels=(8, 16),
-                down_block_types=('DownEncoderBlock2D', ) * 2,
-                up_block_types=('UpDecoderBlock2D', ) * 2, latent_channels=4,
-                layers_per_block=1, norm_num_groups=4,
-                mid_block_add_attention=False, sample_size=32)
-TINY_UNET = dict(sample_size=16, in_channels=4, out_channels=4,
-                 layers_per_block=1, block_out_channels=(8, 16),
-                 down_block_types=('DownBlock2D', 'CrossAttnDownBlock2D'),
-                 up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
-                 cross_attention_dim=16, attention_head_dim=4,
-                 norm_num_groups=4)
-TINY_CLIP = dict(hidden_size=16, intermediate_size=32, num_attention_heads=2,
-                 num_hidden_layers=1, image_size=32, patch_size=8)
+from .paths import repo_config
+
+_LDIS1 = repo_config('_base_/models/ldis1_tiny32.py').model.to_dict()
+_MASKDIFFUSION = repo_config(
+    '_base_/models/maskdiffusion_tiny.py').model.to_dict()
+
+TINY_VAE = _LDIS1['autoencoder']['config']
+TINY_UNET = _LDIS1['denoiser']['config']
+TINY_CLIP = _LDIS1['prompt_encoder']['vision_config']
+TINY_CLIP_TEXT = _MASKDIFFUSION['text_encoder']['config']
+TINY_SCHEDULER = dict(type='DDPMScheduler', num_train_timesteps=100,
+                      beta_schedule='scaled_linear', beta_start=0.00085,
+                      beta_end=0.012, clip_sample=False)
+
+
+def tiny_maskdiffusion_cfg(**overrides) -> dict:
+    """The MaskDiffusion model of maskdiffusion_tiny.py (64 px images)."""
+    return dict(copy.deepcopy(_MASKDIFFUSION), **overrides)
 
 
 def tiny_ldis1_cfg(**overrides) -> dict:
     """An OneStepLDIS config with random tiny components (32 px episodes)."""
     cfg = dict(
         type='OneStepLDIS',
-        data_preprocessor=dict(type='InContextDataPreProcessor',
-                               size_divisor=8, prompt_size=(32, 32)),
+        data_preprocessor=_LDIS1['data_preprocessor'],
         prompt_encoder=dict(type='CLIPPromptEncoder', vision_config=TINY_CLIP,
                             pre_masking='alpha', out_dim=16),
         autoencoder=dict(type='SDVAE', config=TINY_VAE),
         denoiser=dict(type='DiffusersUNet', config=TINY_UNET))
     cfg.update(overrides)
     return cfg
-
-
-TINY_SCHEDULER = dict(type='DDPMScheduler', num_train_timesteps=100,
-                      beta_schedule='scaled_linear', beta_start=0.00085,
-                      beta_end=0.012, clip_sample=False)
 
 
 def tiny_ldisn_cfg(**overrides) -> dict:

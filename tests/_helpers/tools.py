@@ -4,7 +4,7 @@ import os.path as osp
 import subprocess
 import sys
 
-from .configs import REPO_ROOT
+from .paths import REPO_ROOT
 
 
 def tool_env() -> dict:

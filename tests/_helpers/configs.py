@@ -1,13 +1,10 @@
-"""Tiny LDIS-1 config files for end-to-end tests of the tools."""
+"""Config files of the tiny LDIS-1 for end-to-end tests of the tools."""
 import copy
 import os.path as osp
 import pprint
 
+from .paths import DEMO_CONFIG
 from .tiny_models import TINY_CLIP, TINY_UNET, TINY_VAE
-
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'ldis',
-                       'ldis1_tiny_1shot_shapes_64.py')
 
 
 def _dataloader(split: str, num_episodes: int) -> dict:
@@ -17,11 +14,9 @@ def _dataloader(split: str, num_episodes: int) -> dict:
 
 
 def tiny_ldis1_overrides() -> dict:
-    """Top-level config keys that shrink the demo config to 32 px tiny parts.
-
-    No pretrained directory is needed: the VAE, UNet and CLIP are built from
-    the random tiny architectures of :mod:`diffseg.testing.tiny_models`.
-    """
+    """Top-level config keys that shrink an LDIS config to the 32 px
+    networks of configs/_base_/models/ldis1_tiny32.py (nothing to train
+    first), a few episodes and iterations."""
     return dict(
         model=dict(
             data_preprocessor=dict(prompt_size=(32, 32)),

@@ -1,10 +1,12 @@
-"""A tiny semantic segmentation dataset in mmseg's on-disk layout.
+"""Write a tiny semantic segmentation dataset in mmseg's on-disk layout.
 
 ``images/<name>.png`` (RGB) and ``annotations/<name>.png`` (uint8 class
 ids, 255 = ignore), read by mmseg's ``BaseSegDataset`` with
-``metainfo=dict(classes=SEMANTIC_CLASSES)``. Run as a module to write it::
+``metainfo=dict(classes=SEMANTIC_CLASSES)`` (configs/_base_/datasets/
+tiny_semantic_64.py)::
 
-    python -m diffseg.testing.semantic_fixture data/tiny_semantic
+    python tools/dataset_converters/make_synthetic_semantic.py \\
+        data/tiny_semantic
 """
 import argparse
 import os
