@@ -1,43 +1,41 @@
-"""Segment one image with a diffseg model; one mode per kind of model.
+"""Segment one image with a diffseg model: one sub-command per kind of model.
 
-In-context (``--query`` and ``--prompt``; a checkpoint is needed): writes
+``incontext CONFIG CHECKPOINT --query Q --prompt IMAGE MASK [...]``: writes
 ``OUT_DIR/<query stem>_mask.png`` (0/255, the query's size) and
-``OUT_DIR/<query stem>_overlay.png`` (prompts with their masks, the query with
-the prediction).
+``OUT_DIR/<query stem>_overlay.png`` (prompts with their masks, the query
+with the prediction).
 
-Open vocabulary (``--image`` and ``--classes``) or unsupervised (``--image``
-and ``--num-segments``), training-free models such as MaskDiffusion: writes
-``OUT_DIR/<image stem>_labels.png`` (uint8 label ids, the image's size) and
-``OUT_DIR/<image stem>_overlay.png`` (the labels coloured over the image,
-with a legend).
+``open-vocab CONFIG [CHECKPOINT] --image I [--classes NAME ... |
+--num-segments N]`` (training-free models such as MaskDiffusion; neither
+option: the model's own vocabulary): writes ``OUT_DIR/<image
+stem>_labels.png`` (uint8 label ids, the image's size) and ``OUT_DIR/<image
+stem>_overlay.png`` (the labels coloured over the image, with a legend).
 
-Panoptic (``--image`` with ``--panoptic``, LDMSeg; a checkpoint is needed),
-or mask inpainting (``--inpaint PARTIAL_MASK``: a COCO panoptic PNG or a
-single-channel id PNG of the image's size, 0 = unknown; its segments are kept
-and the rest is generated): writes ``OUT_DIR/<image stem>_panoptic.png``
-(COCO panoptic PNG, id = R + 256 G + 256^2 B), ``OUT_DIR/<image
-stem>_segments.json`` (the segments_info) and ``OUT_DIR/<image
-stem>_overlay.png`` (the segments coloured over the image).
+``panoptic CONFIG CHECKPOINT --image I [--inpaint PARTIAL_MASK]`` (LDMSeg;
+with ``--inpaint``, a COCO panoptic PNG or a single-channel id PNG of the
+image's size, 0 = unknown, whose segments are kept while the rest is
+generated): writes ``OUT_DIR/<image stem>_panoptic.png`` (COCO panoptic PNG,
+id = R + 256 G + 256^2 B), ``OUT_DIR/<image stem>_segments.json`` (the
+segments_info) and ``OUT_DIR/<image stem>_overlay.png``.
 
-Each mode prints the paths it wrote. Examples::
+Each prepares its input with the config's test pipeline (as tools/test.py
+does) and prints the paths it wrote. Examples::
 
-    python tools/infer.py CONFIG CKPT --query q.jpg --prompt p.jpg p.png \\
+    python tools/infer.py incontext CONFIG CKPT --query q.jpg \\
+        --prompt p.jpg p.png --out-dir out
+    python tools/infer.py open-vocab configs/maskdiffusion/CONFIG \\
+        --image street.jpg --classes road car "traffic light" sky \\
         --out-dir out
-    python tools/infer.py configs/maskdiffusion/CONFIG --image street.jpg \\
-        --classes road car "traffic light" sky --out-dir out
-    python tools/infer.py configs/maskdiffusion/CONFIG --image street.jpg \\
-        --num-segments 6 --out-dir out
-    python tools/infer.py configs/ldmseg/CONFIG CKPT --image img.jpg \\
-        --panoptic --out-dir out
-    python tools/infer.py configs/ldmseg/CONFIG CKPT --image img.jpg \\
-        --inpaint partial.png --out-dir out
+    python tools/infer.py open-vocab configs/maskdiffusion/CONFIG \\
+        --image street.jpg --num-segments 6 --out-dir out
+    python tools/infer.py panoptic configs/ldmseg/CONFIG CKPT \\
+        --image img.jpg [--inpaint partial.png] --out-dir out
 """
 import argparse
 import os
 import os.path as osp
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
-import cv2
 import numpy as np
 from mmengine.config import DictAction
 
@@ -50,80 +48,66 @@ from diffseg.visualization import draw_incontext_panel, draw_label_overlay
 from diffseg.visualization.style import MIN_OVERLAY_HEIGHT
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(
-        description='Segment an image from in-context prompts, class names '
-        'or a number of segments')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument(
-        'checkpoint', nargs='?',
-        help='checkpoint file (omitted for training-free models)')
-    incontext = parser.add_argument_group('in-context segmentation')
-    incontext.add_argument('--query', help='query image')
+def add_mode(modes, name: str, help: str, func, common,
+             needs_checkpoint: bool = True) -> argparse.ArgumentParser:
+    """A sub-command taking CONFIG and CHECKPOINT (optional for
+    training-free models) that runs ``func(model, args)``."""
+    mode = modes.add_parser(name, parents=[common], help=help)
+    mode.add_argument('config', help='config file path')
+    mode.add_argument('checkpoint', nargs=None if needs_checkpoint else '?',
+                      help='checkpoint file' + (
+                          '' if needs_checkpoint else
+                          ' (training-free models need none)'))
+    mode.set_defaults(func=func)
+    return mode
+
+
+def parse_args(argv=None):
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument('--out-dir', required=True,
+                        help='folder of the output files')
+    common.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    common.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override settings of the config, key=value')
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    modes = parser.add_subparsers(dest='mode', required=True)
+
+    incontext = add_mode(
+        modes, 'incontext', 'segment in a query what prompt masks show '
+        '(LDIS)', run_incontext, common)
+    incontext.add_argument('--query', required=True, help='query image')
     incontext.add_argument(
-        '--prompt', nargs=2, action='append', metavar=('IMAGE', 'MASK'),
+        '--prompt', nargs=2, action='append', required=True,
+        metavar=('IMAGE', 'MASK'),
         help='a prompt image and its mask (nonzero = foreground, e.g. a 0/255 '
         'PNG); repeat for K prompts')
-    open_vocab = parser.add_argument_group(
-        'open-vocabulary or unsupervised segmentation')
-    open_vocab.add_argument('--image', help='image to segment')
-    open_vocab.add_argument('--classes', nargs='+', metavar='NAME',
-                            help='class names (open vocabulary)')
-    open_vocab.add_argument('--num-segments', type=int,
-                            help='number of segments (unsupervised)')
-    panoptic = parser.add_argument_group(
-        'panoptic segmentation and mask inpainting (LDMSeg)')
-    panoptic.add_argument('--panoptic', action='store_true',
-                          help='segment --image into panoptic segments')
+
+    open_vocab = add_mode(
+        modes, 'open-vocab', 'segment by class names or into segments '
+        '(MaskDiffusion)', run_open_vocab, common, needs_checkpoint=False)
+    open_vocab.add_argument('--image', required=True, help='image to segment')
+    request = open_vocab.add_mutually_exclusive_group()
+    request.add_argument('--classes', nargs='+', metavar='NAME',
+                         help='class names (open vocabulary)')
+    request.add_argument('--num-segments', type=int,
+                         help='number of segments (unsupervised)')
+
+    panoptic = add_mode(
+        modes, 'panoptic', 'panoptic segmentation or mask inpainting '
+        '(LDMSeg)', run_panoptic, common)
+    panoptic.add_argument('--image', required=True, help='image to segment')
     panoptic.add_argument(
         '--inpaint', metavar='PARTIAL_MASK',
         help='keep the segments of this partial panoptic mask (COCO '
         'panoptic PNG or single-channel id PNG, 0 = unknown) and generate '
-        'the rest; implies --panoptic')
-    parser.add_argument('--out-dir', required=True,
-                        help='folder of the output PNGs')
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings of the config, key=value')
-    args = parser.parse_args()
-    args.mode = ('open_vocab' if args.classes or args.num_segments
-                 or args.image else 'incontext')
-    if args.panoptic or args.inpaint:
-        args.mode = 'panoptic'
-        if not (args.image and args.checkpoint):
-            parser.error('--panoptic / --inpaint need a checkpoint and '
-                         '--image')
-        if args.classes or args.num_segments or args.query or args.prompt:
-            parser.error('--panoptic / --inpaint cannot be mixed with '
-                         '--classes, --num-segments, --query or --prompt')
-    elif args.mode == 'open_vocab':
-        if not args.image:
-            parser.error('--classes / --num-segments need --image')
-        if args.classes and args.num_segments:
-            parser.error('give --classes or --num-segments, not both')
-        if args.query or args.prompt:
-            parser.error('--query/--prompt (in-context) cannot be mixed '
-                         'with --image/--classes/--num-segments')
-    elif not (args.query and args.prompt and args.checkpoint):
-        parser.error('in-context segmentation needs a checkpoint, --query '
-                     'and at least one --prompt IMAGE MASK; open-vocabulary '
-                     'segmentation needs --image with --classes or '
-                     '--num-segments')
-    return args
+        'the rest')
+    return parser.parse_args(argv)
 
 
 def label_overlay(image_path: str, labels: np.ndarray, names) -> np.ndarray:
-    """The coloured overlay with a legend of ``labels`` (H, W) over the
-    image, enlarged (nearest) to at least MIN_OVERLAY_HEIGHT rows."""
-    image = load_rgb(image_path, 'image')
-    labels = labels.astype(np.int32)
-    scale = -(-MIN_OVERLAY_HEIGHT // image.shape[0])  # small images: enlarge
-    if scale > 1:
-        size = (image.shape[1] * scale, image.shape[0] * scale)
-        image = cv2.resize(image, size, interpolation=cv2.INTER_NEAREST)
-        labels = cv2.resize(labels, size, interpolation=cv2.INTER_NEAREST)
-    return draw_label_overlay(image, labels, names)
+    """``labels`` (H, W) coloured over the image, with a legend."""
+    return draw_label_overlay(load_rgb(image_path, 'image'), labels, names,
+                              min_height=MIN_OVERLAY_HEIGHT)
 
 
 def run_incontext(model, args) -> list:
@@ -182,17 +166,13 @@ def run_panoptic(model, args) -> list:
     return [png_path, json_path, overlay_path]
 
 
-MODES = dict(incontext=run_incontext, open_vocab=run_open_vocab,
-             panoptic=run_panoptic)
-
-
 def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
     model = init_model(args.config, args.checkpoint, device=args.device,
                        cfg_options=args.cfg_options)
     os.makedirs(args.out_dir, exist_ok=True)
-    for path in MODES[args.mode](model, args):
+    for path in args.func(model, args):
         print(path)
 
 

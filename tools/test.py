@@ -1,22 +1,16 @@
 """Evaluate a diffseg checkpoint (same flags as mmsegmentation's test.py).
 
-For in-context datasets that can swap prompts (``prompt_mode``), ``--controls``
-(on by default for them) also evaluates the same checkpoint with each prompt
-swapped for another class present in the query: a model that follows its
-prompt scores far lower there. The prompt-agnostic baseline (every object is
-foreground) comes from the config's ``baseline`` evaluator.
+The config decides what is measured: its evaluators (e.g. the
+prompt-agnostic baseline), its test loop (``InContextTestLoop`` adds the
+swapped-prompt control) and its ``TestSummaryHook``, which prints the
+figures and saves them to ``WORK_DIR/test_summary.json``.
 """
 import argparse
-import copy
-import inspect
-import json
-import numbers
 import os
 import os.path as osp
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 from mmengine.config import Config, DictAction
-from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from diffseg.engine.dist_env import setup_cpu_distributed
@@ -40,10 +34,6 @@ def parse_args():
         'with their masks, the query with the prediction, the ground truth')
     parser.add_argument('--wait-time', type=float, default=2,
                         help='interval of show (s)')
-    parser.add_argument(
-        '--controls', choices=['auto', 'on', 'off'], default='auto',
-        help='also evaluate with swapped prompts (auto: when the test '
-        'dataset has a prompt_mode)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value')
@@ -103,102 +93,13 @@ def build_cfg(args) -> Config:
     return cfg
 
 
-def swapped_prompt_cfg(cfg: Config) -> Config:
-    """The same test with prompts swapped for another class of the query."""
-    swapped = copy.deepcopy(cfg)
-    swapped.test_dataloader.dataset.prompt_mode = 'swap'
-    swapped.test_evaluator = [
-        e for e in (cfg.test_evaluator if isinstance(cfg.test_evaluator, list)
-                    else [cfg.test_evaluator])
-        if e.get('type') != 'DumpResults' and e.get('prefix') != 'baseline'
-    ]
-    if 'visualization' in swapped.default_hooks:
-        swapped.default_hooks.visualization.draw = False
-    return swapped
-
-
-def supports_prompt_swap(dataset_cfg) -> bool:
-    from diffseg.registry import DATASETS
-    dataset_cls = DATASETS.get(dataset_cfg.get('type'))
-    return dataset_cls is not None and 'prompt_mode' in inspect.signature(
-        dataset_cls.__init__).parameters
-
-
-def per_video_figures(runner: Runner) -> dict:
-    """{video: figures} of each test metric that keeps them (VideoJF,
-    VSPWIoU on videos), keyed by the metric's prefix or class name."""
-    found = {}
-    for metric in runner.test_evaluator.metrics:
-        per_video = getattr(metric, 'per_video', None)
-        if per_video:
-            found[metric.prefix or type(metric).__name__] = per_video
-    return found
-
-
-def _table(header, rows) -> list:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    return [' '.join(f'{str(x):>{w}}' for x, w in zip(row, widths))
-            for row in [header, *rows]]
-
-
-def print_summary(metrics: dict, swapped: dict, per_video: dict, title: str,
-                  out_path: str) -> None:
-    """Print the figures (in-context: prompted, baseline and swapped side by
-    side; videos: one row a video, then the means) and save them as json."""
-    summary = dict(title=title)
-    lines = ['', title]
-    if 'mIoU' in metrics and 'FBIoU' in metrics:
-        rows = [('prompted', metrics['mIoU'], metrics['FBIoU'])]
-        if 'baseline/mIoU' in metrics:
-            rows.append(('prompt-agnostic baseline', metrics['baseline/mIoU'],
-                         metrics['baseline/FBIoU']))
-        if swapped:
-            rows.append(('prompt swapped', swapped.get('mIoU'),
-                         swapped.get('FBIoU')))
-        lines.append(f"{'episodes':<28}{'mIoU':>8}{'FB-IoU':>9}")
-        lines += [f'{name:<28}{miou:>8.2f}{fb:>9.2f}'
-                  for name, miou, fb in rows]
-        summary.update({name: dict(mIoU=float(m), FBIoU=float(fb))
-                        for name, m, fb in rows})
-    else:
-        summary['metrics'] = {k: float(v) for k, v in metrics.items()
-                              if isinstance(v, numbers.Real)}
-    for name, videos in per_video.items():
-        keys = list(next(iter(videos.values())))
-        lines += ['', f'{name} per video'] + _table(
-            ['video', *keys], [[v, *videos[v].values()] for v in videos])
-    if per_video:
-        summary['per_video'] = per_video
-    if 'metrics' in summary:
-        lines += [''] + [f'{k:<16}{v:>8.2f}'
-                         for k, v in summary['metrics'].items()]
-    print('\n'.join(lines), flush=True)
-    with open(out_path, 'w') as f:
-        json.dump(summary, f, indent=2)
-
-
 def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
     cfg = build_cfg(args)
     setup_cpu_distributed(cfg)  # gloo when CUDA is absent
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
-    controls = args.controls == 'on' or (
-        args.controls == 'auto'
-        and supports_prompt_swap(cfg.test_dataloader.dataset))
-    swapped = {}
-    if controls:
-        swapped = Runner.from_cfg(swapped_prompt_cfg(cfg)).test()
-    if is_main_process():
-        dataset = cfg.test_dataloader.dataset
-        unit = 'episodes' if 'InContext' in str(dataset.get('type')) else (
-            'images')
-        title = ' '.join(str(part) for part in (
-            dataset.get('type'), dataset.get('split', ''),
-            f"({len(runner.test_dataloader.dataset)} {unit})") if part)
-        print_summary(metrics, swapped, per_video_figures(runner), title,
-                      osp.join(cfg.work_dir, 'test_summary.json'))
+    runner.test()
 
 
 if __name__ == '__main__':

@@ -50,5 +50,6 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', by_epoch=False,
                     interval=max_iters, max_keep_ckpts=1),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    test_summary=dict(type='TestSummaryHook'))
 custom_hooks = [dict(type='ExportPretrainedHook', out_dir=export_dir)]

@@ -12,7 +12,8 @@ def draw_label_overlay(image: np.ndarray,
                        labels: np.ndarray,
                        names: Sequence[str],
                        palette: Optional[np.ndarray] = None,
-                       alpha: float = 0.5) -> np.ndarray:
+                       alpha: float = 0.5,
+                       min_height: int = 0) -> np.ndarray:
     """Colour each label over the image; a legend on the right lists the
     labels present (colour swatch and name), in columns as the height allows.
 
@@ -23,9 +24,11 @@ def draw_label_overlay(image: np.ndarray,
         names: the name of each id.
         palette: (len(names), 3) RGB colours; default :func:`default_palette`.
         alpha: weight of the colour over the image.
+        min_height: a smaller image and its labels are first enlarged by
+            an integer factor (nearest) to at least this height.
 
     Returns:
-        (H, W + legend width, 3) uint8 RGB.
+        (H', W' + legend width, 3) uint8 RGB, H' x W' the (enlarged) image.
     """
     image, labels = np.asarray(image), np.asarray(labels)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
@@ -34,6 +37,12 @@ def draw_label_overlay(image: np.ndarray,
     if labels.shape != image.shape[:2]:
         raise ValueError(f'labels have shape {labels.shape}; expected the '
                          f'image size {image.shape[:2]}')
+    scale = -(-min_height // image.shape[0])
+    if scale > 1:
+        size = (image.shape[1] * scale, image.shape[0] * scale)
+        image = cv2.resize(image, size, interpolation=cv2.INTER_NEAREST)
+        labels = cv2.resize(labels.astype(np.int32), size,
+                            interpolation=cv2.INTER_NEAREST)
     palette = default_palette(len(names)) if palette is None else (
         np.asarray(palette, np.uint8))
     if palette.shape != (len(names), 3):

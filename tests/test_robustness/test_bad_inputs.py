@@ -43,9 +43,9 @@ def files(tmp_path_factory):
 
 
 def infer(query='img.png', mask='mask.png', ckpt='ok.pth'):
-    return ['infer.py', '{d}/tiny.py', f'{{d}}/{ckpt}', '--query',
-            f'{{d}}/{query}', '--prompt', '{d}/img.png', f'{{d}}/{mask}',
-            '--out-dir', '{out}']
+    return ['infer.py', 'incontext', '{d}/tiny.py', f'{{d}}/{ckpt}',
+            '--query', f'{{d}}/{query}', '--prompt', '{d}/img.png',
+            f'{{d}}/{mask}', '--out-dir', '{out}']
 
 
 MASKDIFFUSION = f'{REPO_ROOT}/configs/maskdiffusion/' \
@@ -53,8 +53,8 @@ MASKDIFFUSION = f'{REPO_ROOT}/configs/maskdiffusion/' \
 
 
 def open_vocab(image='img.png', *options):
-    return ['infer.py', MASKDIFFUSION, '--image', f'{{d}}/{image}',
-            *options, '--out-dir', '{out}']
+    return ['infer.py', 'open-vocab', MASKDIFFUSION, '--image',
+            f'{{d}}/{image}', *options, '--out-dir', '{out}']
 
 
 def train(*options):

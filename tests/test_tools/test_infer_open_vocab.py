@@ -20,8 +20,9 @@ def test_infer_writes_labels_and_overlay_with_legend(tmp_path):
     root = write_semantic_tree(str(tmp_path / 'data'), num_images=2)
     image = osp.join(root, 'images', '0001.png')  # 64 x 72
     out_dir = tmp_path / 'out'
-    proc = run_tool('infer.py', TINY, '--image', image, '--classes', 'sky',
-                    'grass', 'traffic light', '--out-dir', out_dir)
+    proc = run_tool('infer.py', 'open-vocab', TINY, '--image', image,
+                    '--classes', 'sky', 'grass', 'traffic light', '--out-dir',
+                    out_dir)
     labels_path, overlay_path = (out_dir / '0001_labels.png',
                                  out_dir / '0001_overlay.png')
     assert str(labels_path) in proc.stdout and str(overlay_path) in proc.stdout
@@ -42,17 +43,20 @@ def load_infer_module():
 
 
 @pytest.mark.parametrize('argv,message', [
-    (['--classes', 'a'], 'need --image'),
-    (['--image', 'x.png', '--classes', 'a', '--num-segments', '2'],
-     'not both'),
-    (['--image', 'x.png', '--query', 'q.png'], 'cannot be mixed'),
-    (['--query', 'q.png', '--prompt', 'p.png', 'm.png'],
-     'needs a checkpoint'),
+    (['open-vocab', TINY, '--classes', 'a'], 'required: --image'),
+    (['open-vocab', TINY, '--image', 'x.png', '--classes', 'a',
+      '--num-segments', '2'], 'not allowed with argument --classes'),
+    (['open-vocab', TINY, '--image', 'x.png', '--query', 'q.png'],
+     'unrecognized arguments: --query'),
+    (['incontext', TINY, '--query', 'q.png', '--prompt', 'p.png', 'm.png'],
+     'required: checkpoint'),
+    (['panoptic', TINY, 'ckpt.pth', '--classes', 'a'],
+     'required: --image'),
+    ([TINY], 'invalid choice'),
 ])
 def test_infer_modes_are_checked(monkeypatch, capsys, argv, message):
     infer = load_infer_module()
-    monkeypatch.setattr(sys, 'argv',
-                        ['infer.py', TINY, '--out-dir', 'o'] + argv)
+    monkeypatch.setattr(sys, 'argv', ['infer.py'] + argv + ['--out-dir', 'o'])
     with pytest.raises(SystemExit):
         infer.parse_args()
     assert message in capsys.readouterr().err

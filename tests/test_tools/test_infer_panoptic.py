@@ -1,4 +1,4 @@
-"""tools/infer.py --panoptic / --inpaint and inference_panoptic."""
+"""tools/infer.py panoptic (--inpaint) and inference_panoptic."""
 import json
 import os.path as osp
 import pprint
@@ -64,8 +64,8 @@ def test_infer_inpaint_writes_png_segments_and_overlay(tiny, tmp_path):
     partial[:20] = 4200  # a single-channel id PNG: the top half is known
     write_image(str(tmp_path / 'partial.png'), partial)
     out = tmp_path / 'out'
-    proc = run_tool('infer.py', tiny['config'], tiny['checkpoint'],
-                    '--image', tiny['image'], '--inpaint',
+    proc = run_tool('infer.py', 'panoptic', tiny['config'],
+                    tiny['checkpoint'], '--image', tiny['image'], '--inpaint',
                     tmp_path / 'partial.png', '--out-dir', out)
     assert str(out / 'shapes_panoptic.png') in proc.stdout
     _, info = _check_outputs(out)

@@ -24,7 +24,7 @@ def write_episode(folder):
 def test_infer_writes_mask_and_overlay(tiny_run, tmp_path):
     paths = write_episode(tmp_path)
     out_dir = tmp_path / 'out'
-    proc = run_tool('infer.py', tiny_run['config'],
+    proc = run_tool('infer.py', 'incontext', tiny_run['config'],
                     tiny_run['work_dir'] / 'iter_4.pth', '--query',
                     paths['query'], '--prompt', paths['image'], paths['mask'],
                     '--prompt', paths['image'], paths['mask'], '--out-dir',

@@ -15,8 +15,11 @@ def video_test_config(path, dataset, evaluator):
                   dataset=dict(test_mode=True, first_frame_prompt=True,
                                pipeline=[dict(type='PackInContextInputs')],
                                **dataset))
+    # first-frame video sets test without the swapped-prompt control, as
+    # configs/_base_/datasets/davis16_256.py does
     return write_tiny_ldis1_config(
-        path, test_dataloader=loader, test_evaluator=evaluator)
+        path, test_dataloader=loader, test_evaluator=evaluator,
+        test_cfg=dict(type='TestLoop'))
 
 
 def run_test(tiny_run, config, work_dir):

@@ -46,3 +46,5 @@ val_evaluator = [
     dict(type='InContextIoU', pred_key='gt_objects', prefix='baseline'),
 ]
 test_evaluator = val_evaluator
+# test_cfg.type='InContextTestLoop' adds the swapped-prompt control
+test_cfg = dict(type='TestLoop')

@@ -35,3 +35,6 @@ val_evaluator = [
     dict(type='InContextIoU', pred_key='gt_objects', prefix='baseline'),
 ]
 test_evaluator = val_evaluator
+# the same episodes again with each prompt swapped for another class of the
+# query: a model that follows its prompt scores far lower (swapped/mIoU)
+test_cfg = dict(type='InContextTestLoop')

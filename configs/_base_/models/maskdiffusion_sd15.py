@@ -38,6 +38,7 @@ model = dict(
     unet_prompt='classes',
     dtype='fp32')
 test_cfg = dict(type='TestLoop')
+default_hooks = dict(test_summary=dict(type='TestSummaryHook'))
 # every weight is frozen, which torch's DistributedDataParallel refuses; under
 # a launcher this wrapper only puts the model on each process's device
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')

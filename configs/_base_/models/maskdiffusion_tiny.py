@@ -55,6 +55,7 @@ model = dict(
         timestep=1),
     head=dict(type='MaskDiffusionHead', similarity='cosine'))
 test_cfg = dict(type='TestLoop')
+default_hooks = dict(test_summary=dict(type='TestSummaryHook'))
 # every weight is frozen, which torch's DistributedDataParallel refuses; under
 # a launcher this wrapper only puts the model on each process's device
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')

@@ -3,10 +3,11 @@ from .export_pretrained_hook import ExportPretrainedHook
 from .incontext_visualization_hook import InContextVisualizationHook
 from .iter_seed_hook import IterSeedHook
 from .nonfinite_loss_hook import NonFiniteLossError, NonFiniteLossHook
+from .test_summary_hook import TestSummaryHook
 from .trainable_checkpoint_hook import TrainableWeightsCheckpointHook
 
 __all__ = [
     'CheckpointFitHook', 'CheckpointMismatchError', 'ExportPretrainedHook',
     'InContextVisualizationHook', 'IterSeedHook', 'NonFiniteLossError',
-    'NonFiniteLossHook', 'TrainableWeightsCheckpointHook'
+    'NonFiniteLossHook', 'TestSummaryHook', 'TrainableWeightsCheckpointHook'
 ]

@@ -1,0 +1,3 @@
+from .incontext_test_loop import InContextTestLoop
+
+__all__ = ['InContextTestLoop']
