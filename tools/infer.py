@@ -41,7 +41,7 @@ from mmengine.config import DictAction
 
 from diffseg.apis import (inference_incontext, inference_open_vocab,
                           inference_panoptic, init_model)
-from diffseg.apis.inference import load_rgb
+from diffseg.apis.prepare import load_rgb
 from diffseg.fileio import write_image, write_json, write_panoptic_png
 from diffseg.utils import register_all_modules
 from diffseg.visualization import draw_incontext_panel, draw_label_overlay

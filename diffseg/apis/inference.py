@@ -2,24 +2,21 @@
 import warnings
 from typing import Optional, Sequence, Tuple, Union
 
-import cv2
-import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import CheckpointLoader
 
-from diffseg.datasets.transforms import PackInContextInputs
 from diffseg.engine.checkpoint_fit import (CheckpointMismatchError,
                                            compare_state_dicts,
                                            describe_mismatch,
                                            strip_wrapper_prefix)
-from diffseg.fileio import read_image, read_label_map
 from diffseg.registry import MODELS
 from diffseg.structures import InContextDataSample
+from .prepare import (ImageLike, image_results, load_mask, load_rgb,
+                      predict_one, prepare_one)
 
-ImageLike = Union[str, np.ndarray]
+DEFAULT_PIPELINE = [dict(type='PackInContextInputs')]
 
 
 def init_model(config: Union[str, Config],
@@ -84,38 +81,8 @@ def load_weights(model: torch.nn.Module, checkpoint: str) -> dict:
     return ckpt
 
 
-def load_rgb(image: ImageLike, what: str) -> np.ndarray:
-    """A path or an (H, W, 3) uint8 RGB array -> (H, W, 3) uint8 RGB array."""
-    name = what
-    if isinstance(image, str):
-        name = f'{what} {image!r}'
-        image = read_image(image, 'unchanged', what)
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f'{name} has shape {image.shape} and dtype '
-                         f'{image.dtype}; expected (H, W, 3) uint8 RGB '
-                         '(convert grayscale or RGBA images first)')
-    return image
-
-
-def load_mask(mask: ImageLike, what: str) -> np.ndarray:
-    """A PNG path or an (h, w) array -> (h, w) uint8 mask in {0, 1}.
-
-    Every nonzero pixel is foreground, so 0/1 and 0/255 masks both work.
-    """
-    name = what
-    if isinstance(mask, str):
-        name = f'{what} {mask!r}'
-        mask = read_label_map(mask, what)
-    mask = np.asarray(mask)
-    if mask.ndim != 2:
-        raise ValueError(f'{name} has shape {mask.shape}; expected an (h, w) '
-                         'single-channel mask (nonzero = foreground)')
-    return (mask != 0).astype(np.uint8)
-
-
 def _load_prompts(prompts: Sequence[Tuple[ImageLike, ImageLike]]):
-    """K (image, mask) pairs -> images and masks resized to the first size."""
+    """K (image, mask) pairs -> RGB images and {0, 1} masks, checked."""
     if len(prompts) == 0:
         raise ValueError('inference_incontext needs at least one (image, '
                          'mask) prompt')
@@ -133,10 +100,6 @@ def _load_prompts(prompts: Sequence[Tuple[ImageLike, ImageLike]]):
             source = f' ({pair[1]!r})' if isinstance(pair[1], str) else ''
             raise ValueError(f'prompt mask {k}{source} is empty: a prompt '
                              'must show at least one foreground pixel')
-        if imgs and img.shape != imgs[0].shape:
-            size = imgs[0].shape[1::-1]
-            img = cv2.resize(img, size, interpolation=cv2.INTER_LINEAR)
-            mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
         imgs.append(img)
         masks.append(mask)
     return imgs, masks
@@ -148,24 +111,21 @@ def inference_incontext(
 ) -> InContextDataSample:
     """Segment in ``query`` what the prompt masks show in the prompt images.
 
+    The episode goes through the config's test pipeline (e.g. resized to
+    the size the model is tested at) and ``model.test_step``, as a dataset
+    episode does in ``tools/test.py``.
+
     Args:
         model: a model from :func:`init_model`.
         query: image path or (H, W, 3) uint8 RGB array.
         prompts: K (image, mask) pairs, each a path or an array; masks are
-            (h, w), nonzero = foreground. Prompts of other sizes
-            than the first are resized to it.
+            (h, w), nonzero = foreground. Prompts of different sizes need a
+            test pipeline that brings them to one size.
 
     Returns:
         The episode's InContextDataSample with ``pred_sem_seg`` (1, H, W) in
         {0, 1} and ``seg_logits`` (1, H, W) p(foreground), H x W the query's.
     """
-    img = load_rgb(query, 'query image')
-    prompt_imgs, prompt_masks = _load_prompts(prompts)
-    episode = dict(img=img, prompt_imgs=prompt_imgs,
-                   prompt_masks=prompt_masks, img_shape=img.shape[:2],
-                   ori_shape=img.shape[:2])
-    if isinstance(query, str):
-        episode['img_path'] = query
-    packed = PackInContextInputs()(episode)
-    with torch.no_grad():
-        return model.test_step(pseudo_collate([packed]))[0]
+    episode = image_results(query, 'query image')
+    episode['prompt_imgs'], episode['prompt_masks'] = _load_prompts(prompts)
+    return predict_one(model, prepare_one(model, episode, DEFAULT_PIPELINE))

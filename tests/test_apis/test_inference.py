@@ -58,12 +58,22 @@ def test_inference_from_arrays_keeps_query_size(model):
     query = random_image(40, 36)
     prompts = [(random_image(32, 32, 1), square_mask(32, 32, value=7)),
                (random_image(24, 20, 2), square_mask(24, 20))]
-    sample = inference_incontext(model, query, prompts)
+    # prompts of two sizes need a test pipeline bringing them to one
+    with pytest.raises(ValueError, match='must share one size'):
+        inference_incontext(model, query, prompts)
+    resizing = init_model(Config(dict(
+        model=tiny_ldis1_cfg(), default_scope='diffseg',
+        test_dataloader=dict(dataset=dict(pipeline=[
+            dict(type='ResizeEpisode', scale=(32, 32), keep_ratio=False,
+                 resize_gt=False),
+            dict(type='PackInContextInputs')])))))
+    sample = inference_incontext(resizing, query, prompts)
     assert isinstance(sample, InContextDataSample)
     assert sample.pred_sem_seg.shape == (40, 36)
     assert sample.seg_logits.shape == (40, 36)
     assert set(sample.pred_sem_seg.data.unique().tolist()) <= {0, 1}
-    # the second prompt was resized to the first one's size
+    # the test pipeline resized the query and the prompts
+    assert tuple(sample.img_shape) == (32, 32)
     assert tuple(sample.prompt_imgs.shape) == (2, 3, 32, 32)
     assert tuple(sample.prompt_masks.shape) == (2, 32, 32)
     # nonzero mask values are foreground

@@ -62,3 +62,25 @@ def test_bad_requests(model, image_path):
         inference_open_vocab(model, image_path, num_segments=0)
     with pytest.raises(FileNotFoundError, match='nowhere.png'):
         inference_open_vocab(model, 'nowhere.png', ['sky'])
+
+
+def test_requests_travel_in_the_metainfo(model, image_path):
+    """The model reads the request from each sample's metainfo; one batch
+    holds one request."""
+    from mmengine.dataset import pseudo_collate
+
+    from diffseg.apis.open_vocab import DEFAULT_PIPELINE
+    from diffseg.apis.prepare import image_results, prepare_one
+    results = image_results(image_path, 'image', bgr=True)
+    segments = prepare_one(model, dict(results), DEFAULT_PIPELINE,
+                           num_segments=2)
+    assert segments['data_samples'].metainfo['num_segments'] == 2
+    with torch.no_grad():
+        (sample, ) = model.test_step(pseudo_collate([segments]))
+    assert sample.seg_logits.data.shape[0] <= 2
+    same = inference_open_vocab(model, image_path, num_segments=2)
+    assert torch.equal(sample.pred_sem_seg.data, same.pred_sem_seg.data)
+    classes = prepare_one(model, dict(results), DEFAULT_PIPELINE,
+                          class_names=['sky'])
+    with pytest.raises(ValueError, match='different class_names'):
+        model.test_step(pseudo_collate([segments, classes]))

@@ -100,6 +100,7 @@ class MaskDiffusion(BaseDiffSegModel):
         self.feature_extractor = FEATURE_EXTRACTORS.build(
             feature_extractor, default_args=dict(unet=self.denoiser.unet))
         self.head = HEADS.build(head)
+        self.head_cfg = dict(head)
         self.class_names = list(class_names) if class_names else None
         self.unet_prompt = unet_prompt
         self.dtype = DTYPES[dtype]
@@ -208,8 +209,31 @@ class MaskDiffusion(BaseDiffSegModel):
                                 features.shape[-2:], features.device)
         return head(features, attention, valid), tuple(inputs.shape[-2:])
 
+    def requested_head(self, data_samples):
+        """The head and class names the samples ask for in their metainfo
+        (``class_names``: an attention head over these names;
+        ``num_segments``: a clustering head making that many segments, the
+        model's own kind when it clusters); by default the model's."""
+        requests = {(tuple(s.metainfo.get('class_names') or ()),
+                     s.metainfo.get('num_segments')) for s in data_samples}
+        if len(requests) > 1:
+            raise ValueError('the samples of a batch ask for different '
+                             'class_names or num_segments; segment them in '
+                             'separate batches')
+        names, num_segments = requests.pop()
+        if names:
+            head = self.head if self.head.uses_attention else HEADS.build(
+                dict(type='MaskDiffusionHead'))
+            return head, list(names)
+        if num_segments is not None:
+            cfg = (dict(type='SpectralClusteringHead')
+                   if self.head.uses_attention else self.head_cfg)
+            return HEADS.build(dict(cfg, num_segments=num_segments)), None
+        return self.head, None
+
     def predict(self, inputs: torch.Tensor, data_samples):
-        return self.segment(inputs, data_samples)
+        return self.segment(inputs, data_samples,
+                            *self.requested_head(data_samples))
 
     def _forward(self, inputs: torch.Tensor):
         return self.head_scores(inputs)[0]
