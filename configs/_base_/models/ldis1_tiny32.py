@@ -3,24 +3,21 @@
 # these architectures, so nothing is trained or read from disk first. A
 # training step takes about 0.1 s on a CPU; the tool tests and
 # `tools/analysis_tools/benchmark.py ... --model tiny` use it.
+_base_ = ['./ldis1_tiny.py']
 model = dict(
-    type='OneStepLDIS',
-    data_preprocessor=dict(type='InContextDataPreProcessor', size_divisor=8,
-                           prompt_size=(32, 32)),
+    data_preprocessor=dict(prompt_size=(32, 32)),
     prompt_encoder=dict(
-        type='CLIPPromptEncoder',
         vision_config=dict(
+            _delete_=True,
             hidden_size=16,
             intermediate_size=32,
             num_attention_heads=2,
             num_hidden_layers=1,
             image_size=32,
             patch_size=8),
-        pre_masking='alpha',
-        post_masking=True,
-        post_mask_mode='any',
         out_dim=16),
     autoencoder=dict(
+        _delete_=True,
         type='SDVAE',
         config=dict(
             in_channels=3,
@@ -34,8 +31,8 @@ model = dict(
             mid_block_add_attention=False,
             sample_size=32)),
     denoiser=dict(
-        type='DiffusersUNet',
         config=dict(
+            _delete_=True,
             sample_size=16,
             in_channels=4,
             out_channels=4,
@@ -45,8 +42,4 @@ model = dict(
             up_block_types=('CrossAttnUpBlock2D', 'UpBlock2D'),
             cross_attention_dim=16,
             attention_head_dim=4,
-            norm_num_groups=4)),
-    mask_codec=dict(type='PseudoMaskCodec', mode='vanilla'),
-    sampler=dict(type='OneStepSampler'),
-    loss_space='latent',
-    input_timestep=0)
+            norm_num_groups=4)))
