@@ -6,21 +6,7 @@ from diffusers import AutoencoderKL
 from mmengine.model import BaseModule
 
 from diffseg.registry import AUTOENCODERS
-from diffseg.utils.pretrained import resolve_pretrained_dir
-
-
-def build_diffusers_model(cls, pretrained: Optional[str],
-                          config: Optional[dict], subfolder: str, what: str,
-                          example: str, **overrides):
-    """Build ``cls`` from a local pretrained dir or an inline config dict."""
-    if (pretrained is None) == (config is None):
-        raise ValueError(f'{what}: give exactly one of `pretrained` (a local '
-                         'directory) and `config` (an inline architecture)')
-    if config is not None:
-        return cls(**{**config, **overrides})
-    folder = resolve_pretrained_dir(pretrained, subfolder, what, example)
-    return cls.from_pretrained(folder, local_files_only=True,
-                               low_cpu_mem_usage=False, **overrides)
+from diffseg.utils.pretrained import build_diffusers_model
 
 
 @AUTOENCODERS.register_module()

@@ -10,7 +10,7 @@ from mmengine.model import BaseModule
 from torch import nn
 
 from diffseg.registry import AUTOENCODERS
-from .sd_vae import build_diffusers_model
+from diffseg.utils.pretrained import build_diffusers_model
 
 
 class LayerNorm2d(nn.Module):

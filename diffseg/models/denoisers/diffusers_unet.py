@@ -7,8 +7,8 @@ from diffusers import UNet2DConditionModel
 from mmengine.model import BaseModule
 from peft import LoraConfig
 
-from diffseg.models.autoencoders.sd_vae import build_diffusers_model
 from diffseg.registry import DENOISERS
+from diffseg.utils.pretrained import build_diffusers_model
 
 LORA_DEFAULTS = dict(alpha=None,
                      target_modules=('to_q', 'to_k', 'to_v', 'to_out.0'),
