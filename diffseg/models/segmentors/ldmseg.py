@@ -4,12 +4,12 @@ from typing import Optional, Sequence
 
 import torch
 
+from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.models.denoisers import TaskEmbeddings, remove_cross_attention
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.models.samplers import ConditionalOnly
 from diffseg.registry import (AUTOENCODERS, DENOISERS, IMAGE_ENCODERS,
                               MASK_CODECS, MODELS, SAMPLERS)
-from .base import BaseDiffSegModel
 from .ldmseg_denoising import (SelfConditionedDenoiser, alpha_bar_at,
                                min_snr_weight, predict_x0, prediction_target)
 from .ldmseg_inpainting import (has_known_masks, known_latents,
@@ -244,7 +244,7 @@ class LDMSeg(BaseDiffSegModel):
         self.sampler(denoiser, z_img, self.task_tokens(task_ids))
         return denoiser.x0
 
-    def _forward(self, inputs: torch.Tensor):
+    def _forward(self, inputs: torch.Tensor, data_samples=None):
         return self.sample_latent(inputs, self.test_tasks[0])
 
     def predict(self, inputs: torch.Tensor, data_samples):

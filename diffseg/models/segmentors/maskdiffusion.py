@@ -6,10 +6,10 @@ import torch
 import torch.nn.functional as F
 from mmengine.structures import PixelData
 
+from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.registry import (AUTOENCODERS, DENOISERS, FEATURE_EXTRACTORS,
                               HEADS, MODELS)
 from diffseg.utils.misc import check_choice
-from .base import BaseDiffSegModel
 
 DTYPES = dict(fp32=torch.float32, fp16=torch.float16, bf16=torch.bfloat16)
 UNET_PROMPTS = ('classes', 'empty')
@@ -211,5 +211,5 @@ class MaskDiffusion(BaseDiffSegModel):
     def predict(self, inputs: torch.Tensor, data_samples):
         return self.segment(inputs, data_samples)
 
-    def _forward(self, inputs: torch.Tensor):
+    def _forward(self, inputs: torch.Tensor, data_samples=None):
         return self.head_scores(inputs)[0]

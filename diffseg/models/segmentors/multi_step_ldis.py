@@ -145,5 +145,5 @@ class MultiStepLDIS(BaseLDIS):
         return self.sampler(self.denoiser, z_q, tokens, token_mask,
                             null_tokens)
 
-    def _forward(self, inputs: dict):
+    def _forward(self, inputs: dict, data_samples=None):
         return self.predict_latent(inputs)

@@ -53,7 +53,7 @@ class OneStepLDIS(BaseLDIS):
         self.noise_scheduler = (build_noise_scheduler(noise_scheduler)
                                 if noise_scheduler else None)
 
-    def _forward(self, inputs: dict):
+    def _forward(self, inputs: dict, data_samples=None):
         return self.predict_latent(inputs)
 
     def query_latent(self, query: torch.Tensor) -> torch.Tensor:
