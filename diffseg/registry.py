@@ -55,6 +55,8 @@ DENOISERS = Registry('denoiser', scope='diffseg',
                      locations=['diffseg.models.denoisers'])
 SAMPLERS = Registry('sampler', scope='diffseg',
                     locations=['diffseg.models.samplers'])
+GUIDANCE = Registry('guidance', scope='diffseg',
+                    locations=['diffseg.models.guidance'])
 FEATURE_EXTRACTORS = Registry('feature extractor', scope='diffseg',
                               locations=['diffseg.models.feature_extractors'])
 HEADS = Registry('head', scope='diffseg', locations=['diffseg.models.heads'])

@@ -7,11 +7,11 @@ import torch
 from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.models.denoisers import TaskEmbeddings, remove_cross_attention
 from diffseg.models.noise_schedulers import build_noise_scheduler
-from diffseg.models.samplers import ConditionalOnly
+from diffseg.models.utils.diffusion_math import (
+    add_training_noise, alpha_bar_at, check_same_prediction_type,
+    min_snr_weight, predict_x0, prediction_target)
 from diffseg.registry import (AUTOENCODERS, DENOISERS, IMAGE_ENCODERS,
                               MASK_CODECS, MODELS, SAMPLERS)
-from .ldmseg_denoising import (SelfConditionedDenoiser, alpha_bar_at,
-                               min_snr_weight, predict_x0, prediction_target)
 from .ldmseg_inpainting import (has_known_masks, known_latents,
                                 restore_known_ids)
 from .ldmseg_tasks import (GT_FIELDS, TASKS, DepthFoldCodec,
@@ -30,15 +30,17 @@ class LDMSeg(BaseDiffSegModel):
     is trained with probability ``self_condition_prob`` on the stop-gradient
     clean estimate of a first denoiser pass, otherwise on zeros (Analog Bits;
     the reference code always conditions: 1.0). Inference runs ``sampler``
-    (a DiffusionSampler with ConditionalOnly guidance, any scheduler) and
-    keeps the clean estimate of the last step.
+    (any sampler without an unconditional branch, e.g. a DiffusionSampler
+    with ConditionalOnly guidance and any scheduler) with the same
+    self-conditioning and keeps the clean estimate of the last step.
 
     Args:
         image_encoder: IMAGE_ENCODERS config (frozen SD VAE or a ViT).
         mask_autoencoder: a (pretrained, frozen) ShallowMaskAutoencoder.
         denoiser: a DiffusersUNet config.
         noise_scheduler: the training scheduler config.
-        sampler: a DiffusionSampler config (guidance ConditionalOnly).
+        sampler: a SAMPLERS config (DiffusionSampler with ConditionalOnly
+            guidance).
         mask_codec: the BitCodec the autoencoder was trained with.
         tasks: among 'panoptic', 'semantic', 'depth'; each training sample
             draws one of the tasks its annotations allow.
@@ -139,15 +141,11 @@ class LDMSeg(BaseDiffSegModel):
             raise ValueError(f'the bit codec ({codec.num_bits} bits) does not '
                              f'fit the mask autoencoder ({ae.in_channels} '
                              f'planes, {ae.num_ids} ids)')
-        if not isinstance(getattr(self.sampler, 'guidance', None),
-                          ConditionalOnly):
-            raise ValueError('LDMSeg samples with a DiffusionSampler whose '
-                             "guidance is dict(type='ConditionalOnly')")
-        kinds = {self.noise_scheduler.config.prediction_type,
-                 self.sampler.scheduler.config.prediction_type}
-        if len(kinds) > 1:
-            raise ValueError(f'training and sampling schedulers predict '
-                             f'{sorted(kinds)}; give both one prediction_type')
+        if self.sampler.needs_null_tokens:
+            raise ValueError('LDMSeg has no null condition: sample with a '
+                             "DiffusionSampler whose guidance is "
+                             "dict(type='ConditionalOnly')")
+        check_same_prediction_type(self.noise_scheduler, self.sampler)
 
     # conditioning -----------------------------------------------------------
     def image_latent(self, img: torch.Tensor) -> torch.Tensor:
@@ -201,10 +199,7 @@ class LDMSeg(BaseDiffSegModel):
             z_0, valid = self.targets(task_ids, data_samples,
                                       inputs.shape[-2:])
         tokens = self.task_tokens(task_ids)
-        noise = torch.randn_like(z_0)
-        t = torch.randint(0, self.noise_scheduler.config.num_train_timesteps,
-                          (len(z_0), ), device=z_0.device)
-        z_t = self.noise_scheduler.add_noise(z_0, noise, t)
+        z_t, noise, t = add_training_noise(self.noise_scheduler, z_0)
         alpha_bar = alpha_bar_at(self.noise_scheduler.alphas_cumprod, t, z_0)
         kind = self.noise_scheduler.config.prediction_type
         sample = torch.cat([z_t, z_img], 1)
@@ -220,32 +215,28 @@ class LDMSeg(BaseDiffSegModel):
                 cond = torch.where(use[:, None, None, None], estimate, cond)
             sample = torch.cat([sample, cond], 1)
         pred = self.denoiser(sample, t, tokens)
-        target = prediction_target(z_0, noise, alpha_bar, kind)
+        target = prediction_target(self.noise_scheduler, z_0, noise, t)
         weight = min_snr_weight(alpha_bar, self.snr_gamma, kind)
         error = (pred.float() - target.float())**2
         return dict(loss_diffusion=(weight * valid * error).mean())
 
     # inference --------------------------------------------------------------
-    def sample_latent(self, inputs: torch.Tensor, task: str,
+    def sample_latent(self, z_img: torch.Tensor, task: str,
                       known: Optional[torch.Tensor] = None,
                       known_mask: Optional[torch.Tensor] = None
                       ) -> torch.Tensor:
-        """Generate ``task``'s clean latent (B, C, h, w) for images
-        ``inputs`` (B, 3, H, W); with ``known`` (B, C, h, w) latents fixed
-        where ``known_mask`` (B, 1, h, w) is 1 (inpainting)."""
-        z_img = self.image_latent(inputs)
-        task_ids = torch.full((len(inputs), ), self.tasks.index(task),
-                              dtype=torch.long, device=inputs.device)
-        scheduler = self.sampler.scheduler
-        denoiser = SelfConditionedDenoiser(
-            self.denoiser, scheduler.alphas_cumprod,
-            scheduler.config.prediction_type, self.latent_channels,
-            self.self_condition, known, known_mask)
-        self.sampler(denoiser, z_img, self.task_tokens(task_ids))
-        return denoiser.x0
+        """Generate ``task``'s clean latent (B, C, h, w) given image
+        latents ``z_img`` (B, C, h, w); with ``known`` (B, C, h, w) latents
+        fixed where ``known_mask`` (B, 1, h, w) is 1 (inpainting)."""
+        task_ids = torch.full((len(z_img), ), self.tasks.index(task),
+                              dtype=torch.long, device=z_img.device)
+        return self.sampler(self.denoiser, z_img, self.task_tokens(task_ids),
+                            self_condition=self.self_condition, known=known,
+                            known_mask=known_mask, return_x0=True)
 
     def _forward(self, inputs: torch.Tensor, data_samples=None):
-        return self.sample_latent(inputs, self.test_tasks[0])
+        return self.sample_latent(self.image_latent(inputs),
+                                  self.test_tasks[0])
 
     def predict(self, inputs: torch.Tensor, data_samples):
         """Each test task's prediction on ``data_samples``; samples with
@@ -256,8 +247,9 @@ class LDMSeg(BaseDiffSegModel):
                 self, data_samples, inputs.shape[-2:],
                 self.inpaint_cell_threshold)
             known = dict(known=z_known, known_mask=mask)
+        z_img = self.image_latent(inputs)
         for task in self.test_tasks:
-            z = self.sample_latent(inputs, task,
+            z = self.sample_latent(z_img, task,
                                    **(known if task == 'panoptic' else {}))
             decode_predictions(self, task, z, data_samples)
         for sample, ids in zip(data_samples, known_ids or []):

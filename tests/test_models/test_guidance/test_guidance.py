@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from diffseg.models.denoisers import DiffusersUNet
-from diffseg.models.samplers import ConditionalOnly, DualGuidance
-from diffseg.registry import SAMPLERS
+from diffseg.models.guidance import ConditionalOnly, DualGuidance
+from diffseg.registry import GUIDANCE
 from diffseg.testing.tiny_models import TINY_UNET
 
 
@@ -45,10 +45,10 @@ def eq10(e_full, e_q, e_none, g_q=1.5, g_tau=7.0):
 
 
 def test_build():
-    guidance = SAMPLERS.build(dict(type='DualGuidance', batched=False))
+    guidance = GUIDANCE.build(dict(type='DualGuidance', batched=False))
     assert isinstance(guidance, DualGuidance) and not guidance.batched
     assert (guidance.query_scale, guidance.prompt_scale) == (1.5, 7.0)
-    assert isinstance(SAMPLERS.build(dict(type='ConditionalOnly')),
+    assert isinstance(GUIDANCE.build(dict(type='ConditionalOnly')),
                       ConditionalOnly)
 
 
