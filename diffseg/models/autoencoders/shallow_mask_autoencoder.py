@@ -118,10 +118,6 @@ class ShallowMaskAutoencoder(BaseAutoencoder):
     def out_channels(self) -> int:
         return self.model.config.num_ids
 
-    @property
-    def num_ids(self) -> int:
-        return self.model.config.num_ids
-
     def posterior(self, planes: torch.Tensor) -> DiagonalGaussianDistribution:
         """planes (B, n, H, W) -> Gaussian over unscaled latents."""
         if planes.shape[1] != self.in_channels:

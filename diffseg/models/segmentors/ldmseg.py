@@ -105,7 +105,7 @@ class LDMSeg(BaseDiffSegModel):
         self.postprocess = dict(postprocess)
         self.inpaint_cell_threshold = inpaint_cell_threshold
         self.num_classes = (num_classes if num_classes is not None else
-                            self.mask_autoencoder.num_ids - 1)
+                            self.mask_autoencoder.out_channels - 1)
         self.depth_codec = DepthFoldCodec(
             self.latent_channels, self.mask_autoencoder.downsample_factor)
         self._check_components()
@@ -114,7 +114,7 @@ class LDMSeg(BaseDiffSegModel):
             if len(self.tasks) > 1:
                 raise ValueError('several tasks need task_embeddings (the '
                                  'tokens that select the task)')
-            remove_cross_attention(self.denoiser.unet)
+            remove_cross_attention(self.denoiser.network)
             self.task_embeddings = None
             # never read: the UNet has no cross-attention left
             self.register_buffer('blank_tokens', torch.zeros(1, 1, width),
@@ -137,10 +137,11 @@ class LDMSeg(BaseDiffSegModel):
                              f'{self.image_encoder.out_channels} channels; '
                              f'the mask latent has {c}: set its out_channels')
         codec, ae = self.mask_codec, self.mask_autoencoder
-        if (codec.num_bits, codec.num_ids) != (ae.in_channels, ae.num_ids):
+        if (codec.num_bits, codec.num_ids) != (ae.in_channels,
+                                               ae.out_channels):
             raise ValueError(f'the bit codec ({codec.num_bits} bits) does not '
                              f'fit the mask autoencoder ({ae.in_channels} '
-                             f'planes, {ae.num_ids} ids)')
+                             f'planes, {ae.out_channels} ids)')
         if self.sampler.needs_null_tokens:
             raise ValueError('LDMSeg has no null condition: sample with a '
                              "DiffusionSampler whose guidance is "

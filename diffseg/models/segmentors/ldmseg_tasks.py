@@ -102,7 +102,7 @@ def encode_targets(model, task: str, data_samples, size):
                                size)[:, 0].long()
         ids = codec.assign_random_ids(ids)
     else:
-        ids = semantic_ids(data_samples, size, ae.num_ids)
+        ids = semantic_ids(data_samples, size, ae.out_channels)
     z_0 = ae.encode(codec.encode(ids))
     return z_0, latent_valid(ids, z_0.shape[-2:])
 

@@ -98,15 +98,14 @@ class MaskDiffusion(BaseDiffSegModel):
             module.requires_grad_(False)
             module.to(DTYPES[dtype])
         self.feature_extractor = FEATURE_EXTRACTORS.build(
-            feature_extractor, default_args=dict(unet=self.denoiser.unet))
+            feature_extractor, default_args=dict(unet=self.denoiser.network))
         self.head = HEADS.build(head)
         self.class_names = list(class_names) if class_names else None
         self.unet_prompt = unet_prompt
         self.dtype = DTYPES[dtype]
         self._text_cache = {}
-        unet = self.denoiser.unet
-        self.input_multiple = self.autoencoder.downsample_factor * 2**(
-            len(unet.config.block_out_channels) - 1)
+        self.input_multiple = (self.autoencoder.downsample_factor *
+                               self.denoiser.downsample_factor)
 
     def train(self, mode: bool = True):
         super().train(mode)
