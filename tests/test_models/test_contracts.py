@@ -12,17 +12,22 @@ from diffseg.models.denoisers import BaseDenoiser
 from diffseg.models.feature_extractors import BaseFeatureExtractor
 from diffseg.models.guidance import BaseGuidance
 from diffseg.models.heads import BaseHead
+from diffseg.models.id_codecs import BaseIdCodec
 from diffseg.models.image_encoders import BaseImageEncoder
+from diffseg.models.mask_codecs import BaseMaskCodec
 from diffseg.models.prompt_encoders import BasePromptEncoder
 from diffseg.models.samplers import BaseSampler
+from diffseg.models.tasks import BaseTask
 from diffseg.registry import (AUTOENCODERS, DENOISERS, FEATURE_EXTRACTORS,
-                              GUIDANCE, HEADS, IMAGE_ENCODERS,
-                              PROMPT_ENCODERS, SAMPLERS)
+                              GUIDANCE, HEADS, ID_CODECS, IMAGE_ENCODERS,
+                              MASK_CODECS, PROMPT_ENCODERS, SAMPLERS, TASKS)
 
 BASES = [(PROMPT_ENCODERS, BasePromptEncoder), (AUTOENCODERS, BaseAutoencoder),
          (DENOISERS, BaseDenoiser), (SAMPLERS, BaseSampler),
-         (GUIDANCE, BaseGuidance), (IMAGE_ENCODERS, BaseImageEncoder),
-         (FEATURE_EXTRACTORS, BaseFeatureExtractor), (HEADS, BaseHead)]
+         (GUIDANCE, BaseGuidance), (MASK_CODECS, BaseMaskCodec),
+         (ID_CODECS, BaseIdCodec), (IMAGE_ENCODERS, BaseImageEncoder),
+         (FEATURE_EXTRACTORS, BaseFeatureExtractor), (HEADS, BaseHead),
+         (TASKS, BaseTask)]
 MODELS_DIR = osp.dirname(diffseg.models.__file__)
 
 
@@ -39,19 +44,30 @@ def test_every_registered_component_implements_its_base(registry, base):
 
 # what each top-level model (and task) calls a component, and its base
 LDIS = dict(prompt_encoder=BasePromptEncoder, autoencoder=BaseAutoencoder,
-            denoiser=BaseDenoiser, sampler=BaseSampler)
+            denoiser=BaseDenoiser, sampler=BaseSampler,
+            mask_codec=BaseMaskCodec)
 READERS = {
     'segmentors/ldis_base.py': LDIS,
     'segmentors/one_step_ldis.py': LDIS,
     'segmentors/multi_step_ldis.py': LDIS,
     'segmentors/ldmseg.py': dict(
         image_encoder=BaseImageEncoder, mask_autoencoder=BaseAutoencoder,
-        denoiser=BaseDenoiser, sampler=BaseSampler),
+        denoiser=BaseDenoiser, sampler=BaseSampler, mask_codec=BaseIdCodec,
+        task=BaseTask),
     'segmentors/maskdiffusion.py': dict(
         autoencoder=BaseAutoencoder, denoiser=BaseDenoiser,
         feature_extractor=BaseFeatureExtractor, head=BaseHead),
-    'pretrainers/vae_pretrainer.py': dict(autoencoder=BaseAutoencoder),
-    'pretrainers/mask_ae_pretrainer.py': dict(autoencoder=BaseAutoencoder),
+    'pretrainers/vae_pretrainer.py': dict(autoencoder=BaseAutoencoder,
+                                          mask_codec=BaseMaskCodec),
+    'pretrainers/mask_ae_pretrainer.py': dict(autoencoder=BaseAutoencoder,
+                                              mask_codec=BaseIdCodec),
+    'tasks/id_map_task.py': dict(autoencoder=BaseAutoencoder,
+                                 codec=BaseIdCodec),
+    'tasks/semantic_task.py': dict(autoencoder=BaseAutoencoder,
+                                   codec=BaseIdCodec),
+    'tasks/panoptic_task.py': dict(autoencoder=BaseAutoencoder,
+                                   codec=BaseIdCodec),
+    'tasks/depth_task.py': dict(autoencoder=BaseAutoencoder),
 }
 
 

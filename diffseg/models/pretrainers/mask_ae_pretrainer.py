@@ -6,7 +6,7 @@ import torch
 from diffseg.models.base_model import IMAGE_DATA_PREPROCESSOR
 from diffseg.models.utils.panoptic_postprocess import (logits_to_panoptic,
                                                        stack_label_maps)
-from diffseg.registry import MASK_CODECS, MODELS
+from diffseg.registry import ID_CODECS, MODELS
 from .base import BaseAutoencoderPretrainer
 from .mask_ae_losses import mask_autoencoder_losses
 
@@ -15,7 +15,7 @@ from .mask_ae_losses import mask_autoencoder_losses
 class MaskAutoencoderPretrainer(BaseAutoencoderPretrainer):
     """Reconstruct panoptic id maps through the mask autoencoder.
 
-    Training draws random ids for the segments of each sample (the bit
+    Training draws random ids for the segments of each sample (the id
     codec), encodes their bit planes, samples the posterior and decodes
     per-id logits; loss: cross-entropy (void ignored) + ``mask_weight`` x
     (BCE + Dice per segment) + ``kl_weight`` x KL (0 in the reference
@@ -28,8 +28,8 @@ class MaskAutoencoderPretrainer(BaseAutoencoderPretrainer):
 
     Args:
         autoencoder: a ShallowMaskAutoencoder config (trained here).
-        mask_codec: a BitCodec config; its ``num_ids`` must be the
-            autoencoder's ``num_ids``.
+        mask_codec: an ID_CODECS config (``BitCodec``) that fits the
+            autoencoder (its planes in, one logit per id out).
         loss_points: None (losses at every pixel) or the number of
             uncertainty-sampled points per mask (reference: 12544).
         postprocess: kwargs of ``panoptic_postprocess`` for prediction
@@ -50,15 +50,8 @@ class MaskAutoencoderPretrainer(BaseAutoencoderPretrainer):
                  init_cfg=None):
         super().__init__(autoencoder, kl_weight, mask_weight, std_momentum,
                          data_preprocessor, init_cfg)
-        self.mask_codec = MASK_CODECS.build(mask_codec)
-        codec, ae = self.mask_codec, self.autoencoder
-        if (codec.num_bits, codec.num_ids) != (ae.in_channels,
-                                               ae.out_channels):
-            raise ValueError(
-                f'the bit codec gives {codec.num_bits} planes for '
-                f'{codec.num_ids} ids but the autoencoder takes '
-                f'{ae.in_channels} planes and predicts {ae.out_channels} '
-                'ids: set in_channels = num_bits and num_ids = 2**num_bits')
+        self.mask_codec = ID_CODECS.build(mask_codec)
+        self.mask_codec.check_fits(self.autoencoder)
         self.loss_points = loss_points
         self.postprocess = dict(postprocess or {})
 

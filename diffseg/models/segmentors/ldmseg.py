@@ -1,26 +1,23 @@
 """LDMSeg: panoptic segmentation and mask inpainting by latent diffusion
 over a shallow mask autoencoder (arXiv 2401.10227)."""
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import torch
 
-from diffseg.models.base_model import BaseDiffSegModel
+from diffseg.models.base_model import (IMAGE_DATA_PREPROCESSOR,
+                                       BaseDiffSegModel)
 from diffseg.models.denoisers import TaskEmbeddings, remove_cross_attention
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.models.utils.diffusion_math import (
     add_training_noise, alpha_bar_at, check_same_prediction_type,
     min_snr_weight, predict_x0, prediction_target)
-from diffseg.registry import (AUTOENCODERS, DENOISERS, IMAGE_ENCODERS,
-                              MASK_CODECS, MODELS, SAMPLERS)
-from .ldmseg_inpainting import (has_known_masks, known_latents,
-                                restore_known_ids)
-from .ldmseg_tasks import (GT_FIELDS, TASKS, DepthFoldCodec,
-                           decode_predictions, encode_targets)
+from diffseg.registry import (AUTOENCODERS, DENOISERS, ID_CODECS,
+                              IMAGE_ENCODERS, MODELS, SAMPLERS, TASKS)
 
 
 @MODELS.register_module()
 class LDMSeg(BaseDiffSegModel):
-    """Denoise a mask latent conditioned on an image latent.
+    """Denoise a task's latent conditioned on an image latent.
 
     The denoiser sees ``cat([z_t, z_img, x0_sc])`` (its ``conv_in`` must
     take 3C channels; 2C without self-conditioning) and predicts the noise
@@ -32,7 +29,9 @@ class LDMSeg(BaseDiffSegModel):
     the reference code always conditions: 1.0). Inference runs ``sampler``
     (any sampler without an unconditional branch, e.g. a DiffusionSampler
     with ConditionalOnly guidance and any scheduler) with the same
-    self-conditioning and keeps the clean estimate of the last step.
+    self-conditioning and keeps the clean estimate of the last step. Each
+    task (TASKS) gives the target latent of its annotations and decodes its
+    predictions; a task that can inpaint fixes the latents of known parts.
 
     Args:
         image_encoder: IMAGE_ENCODERS config (frozen SD VAE or a ViT).
@@ -41,10 +40,13 @@ class LDMSeg(BaseDiffSegModel):
         noise_scheduler: the training scheduler config.
         sampler: a SAMPLERS config (DiffusionSampler with ConditionalOnly
             guidance).
-        mask_codec: the BitCodec the autoencoder was trained with.
-        tasks: among 'panoptic', 'semantic', 'depth'; each training sample
+        mask_codec: the ID_CODECS config (BitCodec) the autoencoder was
+            trained with.
+        tasks: TASKS names ('panoptic', 'semantic', 'depth') or configs
+            (``dict(type='depth', quantiles=...)``); each training sample
             draws one of the tasks its annotations allow.
-        test_tasks: tasks predicted at inference (default: ``tasks``).
+        test_tasks: names of the tasks predicted at inference (default:
+            ``tasks``).
         task_embeddings: None removes the UNet's cross-attention (the
             reference code; a single task only); a dict (``num_tokens``)
             feeds learnable tokens per task through it (the paper's
@@ -55,9 +57,10 @@ class LDMSeg(BaseDiffSegModel):
         self_condition_prob: probability of a self-conditioned training
             sample.
         snr_gamma: Min-SNR gamma (reference: 2.0); None: no weighting.
-        postprocess: kwargs of ``panoptic_postprocess``.
+        postprocess: kwargs of ``panoptic_postprocess`` (panoptic task;
+            None: its defaults).
         inpaint_cell_threshold: known fraction of a latent cell's pixels
-            that fixes it in mask inpainting.
+            that fixes it in mask inpainting (panoptic task).
     """
 
     def __init__(self,
@@ -67,34 +70,23 @@ class LDMSeg(BaseDiffSegModel):
                  noise_scheduler: dict,
                  sampler: dict,
                  mask_codec: dict = dict(type='BitCodec', num_bits=7),
-                 tasks: Sequence[str] = ('panoptic', ),
+                 tasks: Sequence[Union[str, dict]] = ('panoptic', ),
                  test_tasks: Optional[Sequence[str]] = None,
                  task_embeddings: Optional[dict] = None,
                  num_classes: Optional[int] = None,
                  self_condition: bool = True,
                  self_condition_prob: float = 0.5,
                  snr_gamma: Optional[float] = 2.0,
-                 postprocess: dict = dict(mask_threshold=0.5, min_area=512,
-                                          overlap_threshold=0.5),
+                 postprocess: Optional[dict] = None,
                  inpaint_cell_threshold: float = 0.5,
-                 data_preprocessor: dict = dict(
-                     type='ImgDataPreprocessor', mean=[127.5] * 3,
-                     std=[127.5] * 3, bgr_to_rgb=True),
+                 data_preprocessor: dict = IMAGE_DATA_PREPROCESSOR,
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        self.tasks = tuple(tasks)
-        self.test_tasks = tuple(test_tasks or tasks)
-        unknown = set(self.tasks + self.test_tasks) - set(TASKS)
-        if not self.tasks or unknown or not set(self.test_tasks) <= set(
-                self.tasks):
-            raise ValueError(f'tasks {self.tasks} / test_tasks '
-                             f'{self.test_tasks}: choose among {TASKS}, test '
-                             'tasks among the trained ones')
         self.image_encoder = IMAGE_ENCODERS.build(image_encoder)
         self.mask_autoencoder = AUTOENCODERS.build(
             dict(mask_autoencoder, freeze=True))
-        self.mask_codec = MASK_CODECS.build(mask_codec)
+        self.mask_codec = ID_CODECS.build(mask_codec)
         self.denoiser = DENOISERS.build(denoiser)
         self.noise_scheduler = build_noise_scheduler(noise_scheduler)
         self.sampler = SAMPLERS.build(sampler)
@@ -102,12 +94,16 @@ class LDMSeg(BaseDiffSegModel):
         self.self_condition = self_condition
         self.self_condition_prob = self_condition_prob
         self.snr_gamma = snr_gamma
-        self.postprocess = dict(postprocess)
-        self.inpaint_cell_threshold = inpaint_cell_threshold
-        self.num_classes = (num_classes if num_classes is not None else
-                            self.mask_autoencoder.out_channels - 1)
-        self.depth_codec = DepthFoldCodec(
-            self.latent_channels, self.mask_autoencoder.downsample_factor)
+        task_options = dict(
+            panoptic=dict(postprocess=postprocess,
+                          cell_threshold=inpaint_cell_threshold),
+            semantic=dict(num_classes=num_classes))
+        self.tasks = self.build_tasks(tasks, task_options)
+        self.task_names = tuple(self.tasks)
+        self.test_tasks = tuple(test_tasks or self.task_names)
+        if not set(self.test_tasks) <= set(self.task_names):
+            raise ValueError(f'test_tasks {self.test_tasks}: choose among '
+                             f'the trained tasks {self.task_names}')
         self._check_components()
         width = self.denoiser.cross_attention_dim
         if task_embeddings is None:
@@ -120,8 +116,27 @@ class LDMSeg(BaseDiffSegModel):
             self.register_buffer('blank_tokens', torch.zeros(1, 1, width),
                                  persistent=False)
         else:
-            self.task_embeddings = TaskEmbeddings(self.tasks, width,
+            self.task_embeddings = TaskEmbeddings(self.task_names, width,
                                                   **task_embeddings)
+
+    def build_tasks(self, tasks, task_options: dict) -> dict:
+        """Task names or configs -> {name: task} built with the mask
+        autoencoder and codec; ``task_options[name]`` gives defaults."""
+        if not tasks:
+            raise ValueError('tasks is empty; choose among '
+                             f'{sorted(TASKS.module_dict)}')
+        built = {}
+        for cfg in tasks:
+            cfg = dict(type=cfg) if isinstance(cfg, str) else dict(cfg)
+            name = cfg['type']
+            if TASKS.get(name) is None:
+                raise ValueError(f'task {name!r} is unknown: choose among '
+                                 f'{sorted(TASKS.module_dict)}')
+            built[name] = TASKS.build(
+                {**task_options.get(name, {}), **cfg},
+                default_args=dict(autoencoder=self.mask_autoencoder,
+                                  codec=self.mask_codec))
+        return built
 
     def _check_components(self) -> None:
         c = self.latent_channels
@@ -136,12 +151,7 @@ class LDMSeg(BaseDiffSegModel):
             raise ValueError(f'the image encoder gives '
                              f'{self.image_encoder.out_channels} channels; '
                              f'the mask latent has {c}: set its out_channels')
-        codec, ae = self.mask_codec, self.mask_autoencoder
-        if (codec.num_bits, codec.num_ids) != (ae.in_channels,
-                                               ae.out_channels):
-            raise ValueError(f'the bit codec ({codec.num_bits} bits) does not '
-                             f'fit the mask autoencoder ({ae.in_channels} '
-                             f'planes, {ae.out_channels} ids)')
+        self.mask_codec.check_fits(self.mask_autoencoder)
         if self.sampler.needs_null_tokens:
             raise ValueError('LDMSeg has no null condition: sample with a '
                              "DiffusionSampler whose guidance is "
@@ -171,11 +181,11 @@ class LDMSeg(BaseDiffSegModel):
         """-> one task index per sample among the tasks it is annotated for."""
         ids = []
         for i, sample in enumerate(data_samples):
-            able = [k for k, task in enumerate(self.tasks)
-                    if GT_FIELDS[task] in sample]
+            able = [k for k, task in enumerate(self.tasks.values())
+                    if task.annotated(sample)]
             if not able:
-                raise ValueError(f'data sample {i} has none of '
-                                 f'{[GT_FIELDS[t] for t in self.tasks]}')
+                fields = [task.gt_field for task in self.tasks.values()]
+                raise ValueError(f'data sample {i} has none of {fields}')
             ids.append(able[int(torch.randint(len(able), ()))])
         return torch.tensor(ids)
 
@@ -185,8 +195,8 @@ class LDMSeg(BaseDiffSegModel):
         z_0, valid = [None] * len(data_samples), [None] * len(data_samples)
         for k in task_ids.unique().tolist():
             rows = (task_ids == k).nonzero()[:, 0].tolist()
-            z, v = encode_targets(self, self.tasks[k],
-                                  [data_samples[i] for i in rows], size)
+            task = self.tasks[self.task_names[k]]
+            z, v = task.encode([data_samples[i] for i in rows], size)
             for j, i in enumerate(rows):
                 z_0[i], valid[i] = z[j], v[j].expand_as(z[j])
         return torch.stack(z_0), torch.stack(valid)
@@ -229,7 +239,7 @@ class LDMSeg(BaseDiffSegModel):
         """Generate ``task``'s clean latent (B, C, h, w) given image
         latents ``z_img`` (B, C, h, w); with ``known`` (B, C, h, w) latents
         fixed where ``known_mask`` (B, 1, h, w) is 1 (inpainting)."""
-        task_ids = torch.full((len(z_img), ), self.tasks.index(task),
+        task_ids = torch.full((len(z_img), ), self.task_names.index(task),
                               dtype=torch.long, device=z_img.device)
         return self.sampler(self.denoiser, z_img, self.task_tokens(task_ids),
                             self_condition=self.self_condition, known=known,
@@ -240,19 +250,14 @@ class LDMSeg(BaseDiffSegModel):
                                   self.test_tasks[0])
 
     def predict(self, inputs: torch.Tensor, data_samples):
-        """Each test task's prediction on ``data_samples``; samples with
-        ``known_panoptic_seg`` get their panoptic masks inpainted."""
-        known, known_ids = {}, None
-        if 'panoptic' in self.test_tasks and has_known_masks(data_samples):
-            z_known, mask, known_ids = known_latents(
-                self, data_samples, inputs.shape[-2:],
-                self.inpaint_cell_threshold)
-            known = dict(known=z_known, known_mask=mask)
+        """Each test task's prediction on ``data_samples``; a task that can
+        inpaint (panoptic: ``known_panoptic_seg`` on the samples) keeps the
+        known parts."""
         z_img = self.image_latent(inputs)
-        for task in self.test_tasks:
-            z = self.sample_latent(z_img, task,
-                                   **(known if task == 'panoptic' else {}))
-            decode_predictions(self, task, z, data_samples)
-        for sample, ids in zip(data_samples, known_ids or []):
-            restore_known_ids(sample, ids)
+        for name in self.test_tasks:
+            task = self.tasks[name]
+            known = task.encode_known(data_samples, inputs.shape[-2:])
+            z = self.sample_latent(
+                z_img, name, *((known.latent, known.mask) if known else ()))
+            task.decode(z, data_samples, known)
         return data_samples

@@ -64,7 +64,8 @@ def test_pretrainer_trains_predicts_and_exports(tmp_path):
 
 
 def test_pretrainer_rejects_a_codec_that_does_not_fit():
-    with pytest.raises(ValueError, match='num_ids = 2\\*\\*num_bits'):
+    with pytest.raises(ValueError,
+                       match='set its in_channels = 7 and num_ids = 128'):
         MaskAutoencoderPretrainer(
             autoencoder=dict(type='ShallowMaskAutoencoder',
                              config=TINY_MASK_AE),

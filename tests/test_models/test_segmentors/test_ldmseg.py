@@ -2,10 +2,6 @@ import pytest
 import torch
 from mmengine.structures import PixelData
 
-from diffseg.models.segmentors.ldmseg_inpainting import (known_latents,
-                                                         restore_known_ids)
-from diffseg.models.segmentors.ldmseg_tasks import (DepthFoldCodec,
-                                                    encode_targets)
 from diffseg.models.utils.diffusion_math import alpha_bar_at, predict_x0
 from diffseg.registry import MODELS
 from diffseg.testing.tiny_ldmseg import tiny_ldmseg_cfg, tiny_panoptic_samples
@@ -27,7 +23,7 @@ def test_loss_excludes_void_and_averages_over_every_element():
                    self_condition_prob=0.0)
     samples = tiny_panoptic_samples()
     inputs = torch.rand(2, 3, 32, 32) * 2 - 1
-    z0, valid = encode_targets(model, 'semantic', samples, (32, 32))
+    z0, valid = model.tasks['semantic'].encode(samples, (32, 32))
     assert valid.shape == (2, 1, 16, 16)
     assert (valid[:, :, 0] == 0).all() and valid[:, :, 1:].all()
     offsets = {}
@@ -79,7 +75,8 @@ def test_model_inpainting_keeps_known_latents_and_ids():
     known[0, :16] = 42  # the top half is known: one segment
     samples[0].known_panoptic_seg = PixelData(data=known)
     inputs = torch.rand(1, 3, 32, 32) * 2 - 1
-    z_known, cells, ids = known_latents(model, samples, (32, 32))
+    z_known, cells, ids = model.tasks['panoptic'].encode_known(samples,
+                                                               (32, 32))
     assert ids[0].tolist() == [42]
     assert cells[0, 0, :8].all() and not cells[0, 0, 8:].any()
     z = model.sample_latent(model.image_latent(inputs), 'panoptic', z_known,
@@ -89,23 +86,6 @@ def test_model_inpainting_keeps_known_latents_and_ids():
         out = model(inputs, samples, mode='predict')[0]
     info = out.pred_panoptic_seg.segments_info
     assert all(s['known'] == (s['id'] == 42) for s in info)
-
-
-def test_restore_known_ids():
-    from diffseg.models.utils.panoptic_postprocess import logits_to_panoptic
-    sample = tiny_panoptic_samples(1)[0]
-    logits = torch.full((16, 32, 32), -10.0)
-    logits[1, :, :10] = 10
-    logits[2, :, 10:20] = 10
-    logits[5, :, 20:] = 10
-    logits_to_panoptic(logits, sample, min_area=1)
-    restore_known_ids(sample, torch.tensor([300, 900]))
-    ids = sample.pred_panoptic_seg.data[0]
-    assert ids[0, 0] == 300 and ids[0, 15] == 900 and ids[0, 25] == 905
-    assert {(s['id'], s['known']) for s in
-            sample.pred_panoptic_seg.segments_info} == {(300, True),
-                                                        (900, True),
-                                                        (905, False)}
 
 
 def test_task_embeddings_route_each_task():
@@ -152,29 +132,6 @@ def test_without_task_embeddings_cross_attention_is_removed():
     assert torch.equal(a, b)
     with pytest.raises(ValueError, match='several tasks need task_emb'):
         _model(tasks=('panoptic', 'semantic'))
-
-
-def test_depth_fold_codec_round_trip():
-    codec = DepthFoldCodec(latent_channels=4, downsample_factor=8,
-                           quantiles=(0.0, 1.0))
-    cells = torch.rand(1, 1, 4, 4) + 0.5  # depth constant on 4 x 4 blocks
-    depth = cells.repeat_interleave(4, 2).repeat_interleave(4, 3)
-    depth[0, 0, 0, 0] = 0  # invalid: left out of its cell's mean
-    z, valid = codec.encode(depth)
-    assert z.shape == (1, 4, 2, 2) and valid.all()
-    normed = (cells - cells.min()) / (cells.max() - cells.min())
-    # pixel (0, 0) is invalid, so the top-left cell is the mean of the rest
-    assert torch.allclose(torch.nn.functional.pixel_shuffle(z, 2),
-                          normed * 2 - 1, atol=1e-5)
-    # a linear ramp survives: cell means are the ramp at the cell centres
-    # and bilinear upsampling is exact on linear functions (inside)
-    ramp = 1 + torch.arange(16.).view(1, 1, 1, 16).expand(1, 1, 16, 16) / 15
-    decoded = codec.decode(codec.encode(ramp)[0])
-    assert decoded.shape == (1, 1, 16, 16)
-    expected = (ramp - 1)[..., 2:14]
-    assert torch.allclose(decoded[..., 2:14], expected, atol=1e-5)
-    with pytest.raises(ValueError, match='square number'):
-        DepthFoldCodec(latent_channels=3)
 
 
 def test_component_checks():
