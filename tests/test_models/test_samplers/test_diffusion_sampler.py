@@ -1,23 +1,14 @@
 import numpy as np
 import pytest
 import torch
-
 from diffusers import DDIMScheduler
 
-from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.guidance import ConditionalOnly, DualGuidance
 from diffseg.models.samplers import DiffusionSampler
 from diffseg.registry import SAMPLERS
-from diffseg.testing.tiny_models import TINY_UNET
 
 SCHEDULERS = ['DDPMScheduler', 'DDIMScheduler', 'DPMSolverMultistepScheduler',
               'EulerDiscreteScheduler']
-
-
-@pytest.fixture(scope='module')
-def unet():
-    torch.manual_seed(0)
-    return DiffusersUNet(config=dict(TINY_UNET, in_channels=8)).eval()
 
 
 def inputs(b=2, length=5, seed=0):
@@ -46,18 +37,18 @@ def test_build():
 
 
 @pytest.mark.parametrize('scheduler', SCHEDULERS)
-def test_schedulers_end_to_end(unet, scheduler):
+def test_schedulers_end_to_end(ldisn_unet, scheduler):
     z_q, tokens, mask, null = inputs()
-    out = sampler(scheduler, seed=0)(unet, z_q, tokens, mask, null)
+    out = sampler(scheduler, seed=0)(ldisn_unet, z_q, tokens, mask, null)
     assert out.shape == z_q.shape and torch.isfinite(out).all()
 
 
-def test_seed(unet):
+def test_seed(ldisn_unet):
     """DDPM steps are stochastic: the seed must fix their noise too."""
     z_q, tokens, mask, null = inputs()
     s = sampler(steps=2, seed=1)
-    first, again = (s(unet, z_q, tokens, mask, null) for _ in range(2))
-    other = sampler(steps=2, seed=2)(unet, z_q, tokens, mask, null)
+    first, again = (s(ldisn_unet, z_q, tokens, mask, null) for _ in range(2))
+    other = sampler(steps=2, seed=2)(ldisn_unet, z_q, tokens, mask, null)
     assert torch.equal(first, again)
     assert (first - other).abs().max() > 1e-3
 
