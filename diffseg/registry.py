@@ -49,12 +49,17 @@ PROMPT_ENCODERS = Registry('prompt encoder', scope='diffseg',
                            locations=['diffseg.models.prompt_encoders'])
 MASK_CODECS = Registry('mask codec', scope='diffseg',
                        locations=['diffseg.models.mask_codecs'])
+ID_CODECS = Registry('id codec', scope='diffseg',
+                     locations=['diffseg.models.id_codecs'])
 AUTOENCODERS = Registry('autoencoder', scope='diffseg',
                         locations=['diffseg.models.autoencoders'])
 DENOISERS = Registry('denoiser', scope='diffseg',
                      locations=['diffseg.models.denoisers'])
 SAMPLERS = Registry('sampler', scope='diffseg',
                     locations=['diffseg.models.samplers'])
+GUIDANCE = Registry('guidance', scope='diffseg',
+                    locations=['diffseg.models.guidance'])
+TASKS = Registry('task', scope='diffseg', locations=['diffseg.models.tasks'])
 FEATURE_EXTRACTORS = Registry('feature extractor', scope='diffseg',
                               locations=['diffseg.models.feature_extractors'])
 HEADS = Registry('head', scope='diffseg', locations=['diffseg.models.heads'])

@@ -1,10 +1,14 @@
 from .autoencoders import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .denoisers import *  # noqa: F401,F403
+from .guidance import *  # noqa: F401,F403
+from .id_codecs import *  # noqa: F401,F403
 from .image_encoders import *  # noqa: F401,F403
 from .mask_codecs import *  # noqa: F401,F403
 from .noise_schedulers import *  # noqa: F401,F403
+from .pretrainers import *  # noqa: F401,F403
 from .prompt_encoders import *  # noqa: F401,F403
 from .samplers import *  # noqa: F401,F403
 from .segmentors import *  # noqa: F401,F403
+from .tasks import *  # noqa: F401,F403
 from .text_encoders import *  # noqa: F401,F403

@@ -1,4 +1,5 @@
-"""Resolution of local pretrained directories (nothing is ever downloaded)."""
+"""Local pretrained directories (nothing is ever downloaded) and the
+diffusers models built from them or from inline architectures."""
 import os.path as osp
 from typing import Optional
 
@@ -28,3 +29,26 @@ def resolve_pretrained_dir(path: str, subfolder: Optional[str], what: str,
         f'{what} weights not found: no {config_name} in {where}. Place a '
         f'model saved with save_pretrained there ({config_name} + weights), '
         f'e.g. {example}; diffseg never downloads weights.')
+
+
+def build_diffusers_model(cls, pretrained: Optional[str],
+                          config: Optional[dict], subfolder: str, what: str,
+                          example: str, **overrides):
+    """Build ``cls`` (a diffusers ``ModelMixin``) from a local pretrained
+    directory or an inline architecture ``config`` (random init).
+
+    Args:
+        cls: the model class, e.g. ``AutoencoderKL``.
+        pretrained, config: exactly one of a directory (``subfolder`` inside
+            or the model directory itself) and a dict of ``cls`` kwargs.
+        subfolder, what, example: see :func:`resolve_pretrained_dir`.
+        **overrides: kwargs that replace the config's values.
+    """
+    if (pretrained is None) == (config is None):
+        raise ValueError(f'{what}: give exactly one of `pretrained` (a local '
+                         'directory) and `config` (an inline architecture)')
+    if config is not None:
+        return cls(**{**config, **overrides})
+    folder = resolve_pretrained_dir(pretrained, subfolder, what, example)
+    return cls.from_pretrained(folder, local_files_only=True,
+                               low_cpu_mem_usage=False, **overrides)

@@ -1,4 +1,6 @@
 import inspect
+import subprocess
+import sys
 
 import diffusers
 import diffusers.schedulers
@@ -86,3 +88,19 @@ def test_unknown_scheduler_type():
 def test_unknown_prompt_encoder_type():
     with pytest.raises(KeyError, match='NoSuchEncoder'):
         PROMPT_ENCODERS.build(dict(type='NoSuchEncoder'))
+
+
+def test_registries_find_their_modules_through_locations():
+    """A fresh interpreter builds guidance, id codecs, tasks and the
+    pretrainers by name without importing their packages first."""
+    code = '\n'.join([
+        'import sys',
+        'from diffseg.registry import GUIDANCE, ID_CODECS, MODELS, TASKS',
+        "assert 'diffseg.models' not in sys.modules",
+        "for registry, name in ((GUIDANCE, 'DualGuidance'),",
+        "                       (ID_CODECS, 'BitCodec'),",
+        "                       (TASKS, 'panoptic'),",
+        "                       (MODELS, 'MaskAutoencoderPretrainer')):",
+        '    assert registry.get(name) is not None, name',
+    ])
+    subprocess.run([sys.executable, '-c', code], check=True)

@@ -1,11 +1,10 @@
-from .mask_ae_pretrainer import MaskAutoencoderPretrainer
-from .sd_vae import SDVAE, build_diffusers_model
+"""Autoencoders (AUTOENCODERS): inputs <-> the latents a denoiser generates."""
+from .base import BaseAutoencoder
+from .sd_vae import SDVAE
 from .shallow_mask_autoencoder import (MaskAutoencoderModel,
                                        ShallowMaskAutoencoder)
-from .vae_pretrainer import VAEPretrainer
 
 __all__ = [
-    'SDVAE', 'VAEPretrainer', 'build_diffusers_model',
-    'MaskAutoencoderModel', 'MaskAutoencoderPretrainer',
+    'BaseAutoencoder', 'SDVAE', 'MaskAutoencoderModel',
     'ShallowMaskAutoencoder'
 ]

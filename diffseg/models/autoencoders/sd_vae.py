@@ -3,81 +3,39 @@ from typing import Optional
 
 import torch
 from diffusers import AutoencoderKL
-from mmengine.model import BaseModule
+from diffusers.models.autoencoders.vae import DiagonalGaussianDistribution
 
 from diffseg.registry import AUTOENCODERS
-from diffseg.utils.pretrained import resolve_pretrained_dir
-
-
-def build_diffusers_model(cls, pretrained: Optional[str],
-                          config: Optional[dict], subfolder: str, what: str,
-                          example: str, **overrides):
-    """Build ``cls`` from a local pretrained dir or an inline config dict."""
-    if (pretrained is None) == (config is None):
-        raise ValueError(f'{what}: give exactly one of `pretrained` (a local '
-                         'directory) and `config` (an inline architecture)')
-    if config is not None:
-        return cls(**{**config, **overrides})
-    folder = resolve_pretrained_dir(pretrained, subfolder, what, example)
-    return cls.from_pretrained(folder, local_files_only=True,
-                               low_cpu_mem_usage=False, **overrides)
+from diffseg.utils.pretrained import build_diffusers_model
+from .base import BaseAutoencoder
 
 
 @AUTOENCODERS.register_module()
-class SDVAE(BaseModule):
-    """diffusers AutoencoderKL with its latent scaling factor.
+class SDVAE(BaseAutoencoder):
+    """diffusers AutoencoderKL (``vae``) with its latent scaling factor:
+    images (B, 3, H, W) in [-1, 1] <-> scaled latents.
 
     Args:
         pretrained: a diffusers pipeline directory (``vae/`` inside) or a VAE
             directory; or None with ``config`` (AutoencoderKL kwargs).
-        freeze: keep the weights fixed and the module in eval mode.
-        sample_posterior: sample the latent distribution instead of its mode.
-        scaling_factor: overrides the config's ``scaling_factor``.
+        freeze, sample_posterior, scaling_factor: see
+            :class:`BaseAutoencoder`.
     """
 
-    def __init__(self,
-                 pretrained: Optional[str] = None,
-                 config: Optional[dict] = None,
-                 freeze: bool = True,
-                 sample_posterior: bool = False,
-                 scaling_factor: Optional[float] = None,
-                 init_cfg=None):
-        super().__init__(init_cfg)
-        self.vae = build_diffusers_model(
+    network_name = 'vae'
+
+    def build_network(self, pretrained: Optional[str],
+                      config: Optional[dict]) -> AutoencoderKL:
+        return build_diffusers_model(
             AutoencoderKL, pretrained, config, 'vae', 'SD VAE',
             'checkpoints/stable-diffusion-v1-5 (with vae/ inside)')
-        self.scaling_factor = (scaling_factor if scaling_factor is not None
-                               else self.vae.config.scaling_factor)
-        self.sample_posterior = sample_posterior
-        self.freeze = freeze
-        if freeze:
-            self.vae.requires_grad_(False)
-            self.vae.eval()
 
     @property
-    def downsample_factor(self) -> int:
-        return 2**(len(self.vae.config.block_out_channels) - 1)
+    def out_channels(self) -> int:
+        return self.vae.config.out_channels
 
-    @property
-    def latent_channels(self) -> int:
-        return self.vae.config.latent_channels
+    def posterior(self, x: torch.Tensor) -> DiagonalGaussianDistribution:
+        return self.vae.encode(x).latent_dist
 
-    def train(self, mode: bool = True):
-        super().train(mode)
-        if self.freeze:
-            self.vae.eval()
-        return self
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """x (B, 3, H, W) in [-1, 1] -> scaled latent (B, C, H/f, W/f)."""
-        with torch.set_grad_enabled(torch.is_grad_enabled()
-                                    and not self.freeze):
-            dist = self.vae.encode(x).latent_dist
-            z = dist.sample() if self.sample_posterior else dist.mode()
-        return z * self.scaling_factor
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """scaled latent (B, C, h, w) -> image (B, 3, h*f, w*f).
-
-        Gradients reach ``z`` even when frozen (pixel-space losses)."""
-        return self.vae.decode(z / self.scaling_factor).sample
+    def decode_unscaled(self, z: torch.Tensor) -> torch.Tensor:
+        return self.vae.decode(z).sample

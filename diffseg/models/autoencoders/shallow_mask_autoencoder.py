@@ -6,11 +6,11 @@ import torch.nn.functional as F
 from diffusers import ConfigMixin, ModelMixin
 from diffusers.configuration_utils import register_to_config
 from diffusers.models.autoencoders.vae import DiagonalGaussianDistribution
-from mmengine.model import BaseModule
 from torch import nn
 
 from diffseg.registry import AUTOENCODERS
-from .sd_vae import build_diffusers_model
+from diffseg.utils.pretrained import build_diffusers_model
+from .base import BaseAutoencoder
 
 
 class LayerNorm2d(nn.Module):
@@ -90,77 +90,41 @@ class MaskAutoencoderModel(ModelMixin, ConfigMixin):
 
 
 @AUTOENCODERS.register_module()
-class ShallowMaskAutoencoder(BaseModule):
-    """The mask autoencoder as a diffseg component (cf. :class:`SDVAE`).
-
-    ``encode`` maps bit planes to the scaled latent, ``decode`` a scaled
-    latent to per-id logits at the input resolution.
+class ShallowMaskAutoencoder(BaseAutoencoder):
+    """The mask autoencoder (``model``) as a diffseg component: bit planes
+    (B, in_channels, H, W) -> scaled latent -> per-id logits
+    (B, num_ids, H, W) at the input resolution (``out_channels`` = num_ids).
 
     Args:
         pretrained: a directory with ``mask_autoencoder/`` inside (written by
             ``MaskAutoencoderPretrainer.save_pretrained``) or the model
             directory itself; or None with ``config`` (MaskAutoencoderModel
             kwargs, random init).
-        freeze: keep the weights fixed and the module in eval mode.
-        sample_posterior: sample the latent Gaussian instead of its mean.
-        scaling_factor: overrides the config's ``scaling_factor``.
+        freeze, sample_posterior, scaling_factor: see
+            :class:`BaseAutoencoder`.
     """
 
-    def __init__(self,
-                 pretrained: Optional[str] = None,
-                 config: Optional[dict] = None,
-                 freeze: bool = True,
-                 sample_posterior: bool = False,
-                 scaling_factor: Optional[float] = None,
-                 init_cfg=None):
-        super().__init__(init_cfg)
-        self.model = build_diffusers_model(
+    network_name = 'model'
+
+    def build_network(self, pretrained: Optional[str],
+                      config: Optional[dict]) -> MaskAutoencoderModel:
+        return build_diffusers_model(
             MaskAutoencoderModel, pretrained, config, 'mask_autoencoder',
             'LDMSeg mask autoencoder',
             'work_dirs/ldmseg-tiny (with mask_autoencoder/ inside), '
             'exported by a configs/autoencoders/mask-ae_* run')
-        self.scaling_factor = (scaling_factor if scaling_factor is not None
-                               else self.model.config.scaling_factor)
-        self.sample_posterior = sample_posterior
-        self.freeze = freeze
-        if freeze:
-            self.model.requires_grad_(False)
-            self.model.eval()
 
     @property
-    def downsample_factor(self) -> int:
-        return self.model.downsample_factor
-
-    @property
-    def latent_channels(self) -> int:
-        return self.model.config.latent_channels
-
-    @property
-    def num_ids(self) -> int:
+    def out_channels(self) -> int:
         return self.model.config.num_ids
 
-    @property
-    def in_channels(self) -> int:
-        return self.model.config.in_channels
-
-    def train(self, mode: bool = True):
-        super().train(mode)
-        if self.freeze:
-            self.model.eval()
-        return self
-
-    def encode(self, planes: torch.Tensor) -> torch.Tensor:
-        """planes (B, n, H, W) -> scaled latent (B, C, H/f, W/f)."""
+    def posterior(self, planes: torch.Tensor) -> DiagonalGaussianDistribution:
+        """planes (B, n, H, W) -> Gaussian over unscaled latents."""
         if planes.shape[1] != self.in_channels:
             raise ValueError(f'the mask autoencoder takes {self.in_channels} '
                              f'bit planes; got {planes.shape[1]} (match the '
                              'bit codec num_bits)')
-        with torch.set_grad_enabled(torch.is_grad_enabled()
-                                    and not self.freeze):
-            dist = self.model.encode(planes)
-            z = dist.sample() if self.sample_posterior else dist.mode()
-        return z * self.scaling_factor
+        return self.model.encode(planes)
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """scaled latent (B, C, h, w) -> logits (B, num_ids, h*f, w*f)."""
-        return self.model.decode(z / self.scaling_factor)
+    def decode_unscaled(self, z: torch.Tensor) -> torch.Tensor:
+        return self.model.decode(z)

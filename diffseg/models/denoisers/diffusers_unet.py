@@ -4,11 +4,11 @@ from typing import List, Optional, Sequence
 import torch
 from torch import nn
 from diffusers import UNet2DConditionModel
-from mmengine.model import BaseModule
 from peft import LoraConfig
 
-from diffseg.models.autoencoders.sd_vae import build_diffusers_model
 from diffseg.registry import DENOISERS
+from diffseg.utils.pretrained import build_diffusers_model
+from .base import BaseDenoiser
 
 LORA_DEFAULTS = dict(alpha=None,
                      target_modules=('to_q', 'to_k', 'to_v', 'to_out.0'),
@@ -34,8 +34,9 @@ def build_lora_config(lora: dict) -> LoraConfig:
 
 
 @DENOISERS.register_module()
-class DiffusersUNet(BaseModule):
-    """A conditional UNet: (sample, t, tokens, token mask) -> output.
+class DiffusersUNet(BaseDenoiser):
+    """A diffusers UNet2DConditionModel (``unet``): (sample, t, tokens,
+    token mask) -> output.
 
     Args:
         pretrained: a diffusers pipeline directory (``unet/`` inside) or a UNet
@@ -125,6 +126,14 @@ class DiffusersUNet(BaseModule):
     @property
     def in_channels(self) -> int:
         return self.unet.config.in_channels
+
+    @property
+    def downsample_factor(self) -> int:
+        return 2**(len(self.unet.config.block_out_channels) - 1)
+
+    @property
+    def network(self) -> UNet2DConditionModel:
+        return self.unet
 
     def forward(self,
                 sample: torch.Tensor,

@@ -1,9 +1,10 @@
 """UNet feature and attention extractors (FEATURE_EXTRACTORS)."""
 from .attention_capture import (AttentionCaptureProcessor, AttentionStore,
                                 attention_from_queries)
+from .base import BaseFeatureExtractor
 from .unet_feature_extractor import UNetFeatureExtractor
 
 __all__ = [
-    'AttentionCaptureProcessor', 'AttentionStore', 'UNetFeatureExtractor',
-    'attention_from_queries'
+    'AttentionCaptureProcessor', 'AttentionStore', 'BaseFeatureExtractor',
+    'UNetFeatureExtractor', 'attention_from_queries'
 ]

@@ -11,6 +11,7 @@ from diffseg.registry import FEATURE_EXTRACTORS
 from diffseg.utils.misc import check_choice
 from .attention_capture import (ATTENTION_VALUES, AttentionCaptureProcessor,
                                 AttentionStore, attention_from_queries)
+from .base import BaseFeatureExtractor
 from .unet_layout import block_rank, grid_of, resize, top_block
 
 FEATURE_CAPTURES = ('output', 'input')
@@ -25,7 +26,7 @@ class _StopUNet(Exception):
 
 
 @FEATURE_EXTRACTORS.register_module()
-class UNetFeatureExtractor:
+class UNetFeatureExtractor(BaseFeatureExtractor):
     """Runs the UNet once on a latent; captures block features and the
     cross-attention maps of every prompt token.
 

@@ -1,4 +1,5 @@
 """Training-free segmentation heads (HEADS)."""
+from .base import BaseHead
 from .clustering_heads import (ClusteringHead, KMeansHead,
                                SpectralClusteringHead)
 from .kmeans import kmeans
@@ -7,7 +8,7 @@ from .spectral import (cosine_affinity, eigengap_count, laplacian_eigenpairs,
                        spectral_clustering)
 
 __all__ = [
-    'ClusteringHead', 'KMeansHead', 'MaskDiffusionHead',
+    'BaseHead', 'ClusteringHead', 'KMeansHead', 'MaskDiffusionHead',
     'SpectralClusteringHead', 'cosine_affinity', 'eigengap_count', 'kmeans',
     'laplacian_eigenpairs', 'spectral_clustering'
 ]

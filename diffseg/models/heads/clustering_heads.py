@@ -1,5 +1,5 @@
 """Unsupervised heads: per-image clustering of the UNet features."""
-from abc import ABCMeta, abstractmethod
+from abc import abstractmethod
 from typing import List, Optional
 
 import numpy as np
@@ -7,19 +7,18 @@ import torch
 import torch.nn.functional as F
 
 from diffseg.registry import HEADS
+from .base import BaseHead
 from .kmeans import kmeans
 from .spectral import cosine_affinity, spectral_clustering
 
 
-class ClusteringHead(metaclass=ABCMeta):
+class ClusteringHead(BaseHead):
     """Clusters each image's valid pixels; scores are one-hot labels.
 
     The output of an image is (K, h, w): 1 where a pixel is in segment k,
     0 elsewhere and on invalid (padding) pixels, so the segmentor's
     bilinear upsampling and argmax give smooth segment borders.
     """
-
-    uses_attention = False
 
     @abstractmethod
     def cluster(self, x: torch.Tensor) -> torch.Tensor:

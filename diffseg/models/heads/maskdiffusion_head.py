@@ -6,12 +6,13 @@ import torch.nn.functional as F
 
 from diffseg.registry import HEADS
 from diffseg.utils.misc import check_choice
+from .base import BaseHead
 
 SIMILARITIES = ('cosine', 'dot')
 
 
 @HEADS.register_module()
-class MaskDiffusionHead:
+class MaskDiffusionHead(BaseHead):
     """Scores every pixel against one prototype feature per class.
 
     With f(p) the L2-normalised feature of pixel p and A_c the attention map

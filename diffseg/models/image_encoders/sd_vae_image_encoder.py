@@ -2,15 +2,15 @@
 from typing import Optional
 
 import torch
-from mmengine.model import BaseModule
 from torch import nn
 
 from diffseg.models.autoencoders.sd_vae import SDVAE
 from diffseg.registry import IMAGE_ENCODERS
+from .base import BaseImageEncoder
 
 
 @IMAGE_ENCODERS.register_module()
-class SDVAEImageEncoder(BaseModule):
+class SDVAEImageEncoder(BaseImageEncoder):
     """Image (B, 3, H, W) in [-1, 1] -> the SD VAE's scaled latent mean
     (B, 4, H/8, W/8): the LDMSeg reference code's image encoder.
 

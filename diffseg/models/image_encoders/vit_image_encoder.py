@@ -4,19 +4,19 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 from torch import nn
 from transformers import AutoConfig, AutoModel
 
 from diffseg.registry import IMAGE_ENCODERS
 from diffseg.utils.pretrained import resolve_pretrained_dir
+from .base import BaseImageEncoder
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 @IMAGE_ENCODERS.register_module()
-class ViTImageEncoder(BaseModule):
+class ViTImageEncoder(BaseImageEncoder):
     """Frozen ViT patch features, a trainable 1x1 projection to
     ``out_channels``, bilinearly resampled to the latent grid.
 
@@ -68,8 +68,7 @@ class ViTImageEncoder(BaseModule):
         self.patch_size = self.backbone.config.patch_size
         self.proj = nn.Conv2d(self.backbone.config.hidden_size, out_channels,
                               1)
-        self.out_channels = out_channels
-        self.downsample_factor = downsample_factor
+        self._downsample_factor = downsample_factor
         self.input_size = tuple(input_size) if input_size else None
         self.freeze = freeze
         self._interpolate = 'interpolate_pos_encoding' in inspect.signature(
@@ -81,6 +80,14 @@ class ViTImageEncoder(BaseModule):
         if freeze:
             self.backbone.requires_grad_(False)
             self.backbone.eval()
+
+    @property
+    def out_channels(self) -> int:
+        return self.proj.out_channels
+
+    @property
+    def downsample_factor(self) -> int:
+        return self._downsample_factor
 
     def train(self, mode: bool = True):
         super().train(mode)

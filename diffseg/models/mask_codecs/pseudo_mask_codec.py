@@ -4,12 +4,13 @@ import torch.nn.functional as F
 
 from diffseg.registry import MASK_CODECS
 from diffseg.utils.misc import check_choice
+from .base import BaseMaskCodec
 
 MODES = ('vanilla', 'perturbed', 'augmented')
 
 
 @MASK_CODECS.register_module()
-class PseudoMaskCodec:
+class PseudoMaskCodec(BaseMaskCodec):
     """Encode a binary mask as a pseudo-mask image and decode it back.
 
     Vanilla (Eq. 2): background pixels are (b, a, (a+b)/2), foreground pixels

@@ -5,13 +5,13 @@ from contextlib import nullcontext
 
 import torch
 import torch.nn.functional as F
-from mmengine.model import BaseModule
 from safetensors import safe_open
 from torch import nn
 from transformers import CLIPVisionConfig, CLIPVisionModel
 
 from diffseg.registry import PROMPT_ENCODERS
 from .alpha_clip_embeddings import AlphaCLIPVisionEmbeddings
+from .base import BasePromptEncoder
 
 # Optional file beside a pretrained CLIP holding the Alpha-CLIP alpha conv:
 # a (hidden, 1, p, p) tensor whose key ends with ALPHA_KEY_SUFFIX.
@@ -57,7 +57,7 @@ def find_alpha_weight(pretrained: str):
 
 
 @PROMPT_ENCODERS.register_module()
-class CLIPPromptEncoder(BaseModule):
+class CLIPPromptEncoder(BasePromptEncoder):
     """Encode K (image, mask) prompts with a CLIP ViT into cross-attn tokens.
 
     Args:

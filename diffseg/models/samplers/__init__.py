@@ -1,8 +1,8 @@
+"""Samplers (SAMPLERS): a denoiser and a condition -> a clean latent."""
+from .base import BaseSampler, SamplingOptions
 from .diffusion_sampler import DiffusionSampler
-from .guidance import ConditionalOnly, DualGuidance, check_guidance_inputs
 from .one_step_sampler import OneStepSampler
 
 __all__ = [
-    'OneStepSampler', 'DiffusionSampler', 'DualGuidance', 'ConditionalOnly',
-    'check_guidance_inputs'
+    'BaseSampler', 'DiffusionSampler', 'OneStepSampler', 'SamplingOptions'
 ]

@@ -1,11 +1,11 @@
 """What LDIS-1 and LDIS-n share: components, prompt tokens, mask decoding."""
 import torch
 
+from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.models.utils import (class_prob_to_sample, fg_prob_to_samples,
                                   stack_gt_masks)
 from diffseg.registry import (AUTOENCODERS, DENOISERS, MASK_CODECS,
                               PROMPT_ENCODERS)
-from .base import BaseDiffSegModel
 
 
 class BaseLDIS(BaseDiffSegModel):

@@ -6,10 +6,10 @@ import torch
 import torch.nn.functional as F
 from mmengine.structures import PixelData
 
+from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.registry import (AUTOENCODERS, DENOISERS, FEATURE_EXTRACTORS,
                               HEADS, MODELS)
 from diffseg.utils.misc import check_choice
-from .base import BaseDiffSegModel
 
 DTYPES = dict(fp32=torch.float32, fp16=torch.float16, bf16=torch.bfloat16)
 UNET_PROMPTS = ('classes', 'empty')
@@ -98,16 +98,15 @@ class MaskDiffusion(BaseDiffSegModel):
             module.requires_grad_(False)
             module.to(DTYPES[dtype])
         self.feature_extractor = FEATURE_EXTRACTORS.build(
-            feature_extractor, default_args=dict(unet=self.denoiser.unet))
+            feature_extractor, default_args=dict(unet=self.denoiser.network))
         self.head = HEADS.build(head)
         self.head_cfg = dict(head)
         self.class_names = list(class_names) if class_names else None
         self.unet_prompt = unet_prompt
         self.dtype = DTYPES[dtype]
         self._text_cache = {}
-        unet = self.denoiser.unet
-        self.input_multiple = self.autoencoder.downsample_factor * 2**(
-            len(unet.config.block_out_channels) - 1)
+        self.input_multiple = (self.autoencoder.downsample_factor *
+                               self.denoiser.downsample_factor)
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -235,5 +234,5 @@ class MaskDiffusion(BaseDiffSegModel):
         return self.segment(inputs, data_samples,
                             *self.requested_head(data_samples))
 
-    def _forward(self, inputs: torch.Tensor):
+    def _forward(self, inputs: torch.Tensor, data_samples=None):
         return self.head_scores(inputs)[0]

@@ -4,7 +4,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from diffseg.models.base_model import INCONTEXT_DATA_PREPROCESSOR
 from diffseg.models.noise_schedulers import build_noise_scheduler
+from diffseg.models.utils.diffusion_math import (add_training_noise,
+                                                 check_same_prediction_type,
+                                                 prediction_target)
 from diffseg.registry import MODELS, SAMPLERS
 from diffseg.utils.misc import check_choice
 from .ldis_base import BaseLDIS
@@ -52,8 +56,7 @@ class MultiStepLDIS(BaseLDIS):
                  dropout_scheme: str = 'independent',
                  null_prompt: str = 'learned',
                  scale_query_latent: bool = True,
-                 data_preprocessor: dict = dict(
-                     type='InContextDataPreProcessor'),
+                 data_preprocessor: dict = INCONTEXT_DATA_PREPROCESSOR,
                  init_cfg=None):
         super().__init__(prompt_encoder, autoencoder, denoiser, mask_codec,
                          data_preprocessor, init_cfg)
@@ -67,6 +70,7 @@ class MultiStepLDIS(BaseLDIS):
                 f'latent + query latent): set denoiser.in_channels')
         self.noise_scheduler = build_noise_scheduler(noise_scheduler)
         self.sampler = SAMPLERS.build(sampler)
+        check_same_prediction_type(self.noise_scheduler, self.sampler)
         self.query_dropout, self.prompt_dropout = query_dropout, prompt_dropout
         self.dropout_scheme = dropout_scheme
         self.null_prompt = null_prompt
@@ -92,6 +96,21 @@ class MultiStepLDIS(BaseLDIS):
         blank[:, :, 3] = 1
         return self.prompt_encoder(blank)[0]
 
+    def prompt_conditions(self, inputs: dict, data_samples=None):
+        """-> tokens (B, K*N, D), token mask (B, K*N) or None and null
+        tokens (B, K*N, D)."""
+        tokens, token_mask = self.encode_prompts(inputs, data_samples)
+        null_tokens = self.null_prompt_tokens(inputs['prompts'])
+        if null_tokens.shape[1] != tokens.shape[1]:
+            k = inputs['prompts'].shape[1]
+            raise ValueError(
+                f'the prompt encoder gave {tokens.shape[1] // k} tokens per '
+                f'prompt but declares num_tokens_per_prompt = '
+                f'{self.prompt_encoder.num_tokens_per_prompt}, the length of '
+                'the learned null prompt: give it prompts of the size it is '
+                'configured for (data_preprocessor.prompt_size)')
+        return tokens, token_mask, null_tokens
+
     def drop_conditions(self, z_q, tokens, null_tokens):
         """Replace the query latent / prompt tokens by their nulls per sample."""
         b = z_q.shape[0]
@@ -113,37 +132,20 @@ class MultiStepLDIS(BaseLDIS):
         with torch.no_grad():
             z_0 = self.autoencoder.encode(target)
             z_q = self.query_latent(inputs['query'])
-        tokens, token_mask = self.encode_prompts(inputs)
-        null_tokens = self.null_prompt_tokens(inputs['prompts'])
+        tokens, token_mask, null_tokens = self.prompt_conditions(inputs)
         z_q, tokens = self.drop_conditions(z_q, tokens, null_tokens)
-        noise = torch.randn_like(z_0)
-        t = torch.randint(0, self.noise_scheduler.config.num_train_timesteps,
-                          (z_0.shape[0], ), device=z_0.device)
-        z_t = self.noise_scheduler.add_noise(z_0, noise, t)
+        z_t, noise, t = add_training_noise(self.noise_scheduler, z_0)
         pred = self.denoiser(torch.cat([z_t, z_q], 1), t, tokens, token_mask)
-        target = self.prediction_target(z_0, noise, t)
+        target = prediction_target(self.noise_scheduler, z_0, noise, t)
         return dict(loss_diffusion=F.mse_loss(pred.float(), target.float()))
-
-    def prediction_target(self, z_0, noise, t) -> torch.Tensor:
-        """What the denoiser predicts, per the scheduler's prediction_type:
-        the noise (Eq. 9, 'epsilon'), 'v_prediction' or the clean 'sample'."""
-        kind = self.noise_scheduler.config.prediction_type
-        if kind == 'epsilon':
-            return noise
-        if kind == 'v_prediction':
-            return self.noise_scheduler.get_velocity(z_0, noise, t)
-        if kind == 'sample':
-            return z_0
-        raise ValueError(f'prediction_type {kind!r} is not supported; use '
-                         "'epsilon', 'v_prediction' or 'sample'")
 
     def predict_latent(self, inputs: dict, data_samples=None) -> torch.Tensor:
         """-> the generated pseudo-mask latent (B, C, h, w)."""
-        tokens, token_mask = self.encode_prompts(inputs, data_samples)
-        null_tokens = self.null_prompt_tokens(inputs['prompts'])
+        tokens, token_mask, null_tokens = self.prompt_conditions(
+            inputs, data_samples)
         z_q = self.query_latents(inputs)
         return self.sampler(self.denoiser, z_q, tokens, token_mask,
                             null_tokens)
 
-    def _forward(self, inputs: dict):
+    def _forward(self, inputs: dict, data_samples=None):
         return self.predict_latent(inputs)

@@ -4,6 +4,7 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 
+from diffseg.models.base_model import INCONTEXT_DATA_PREPROCESSOR
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.registry import MODELS, SAMPLERS
 from diffseg.utils.misc import check_choice
@@ -38,8 +39,7 @@ class OneStepLDIS(BaseLDIS):
                  loss_space: str = 'latent',
                  input_timestep: int = 0,
                  noise_scheduler: Optional[dict] = None,
-                 data_preprocessor: dict = dict(
-                     type='InContextDataPreProcessor'),
+                 data_preprocessor: dict = INCONTEXT_DATA_PREPROCESSOR,
                  init_cfg=None):
         super().__init__(prompt_encoder, autoencoder, denoiser, mask_codec,
                          data_preprocessor, init_cfg)
@@ -53,7 +53,7 @@ class OneStepLDIS(BaseLDIS):
         self.noise_scheduler = (build_noise_scheduler(noise_scheduler)
                                 if noise_scheduler else None)
 
-    def _forward(self, inputs: dict):
+    def _forward(self, inputs: dict, data_samples=None):
         return self.predict_latent(inputs)
 
     def query_latent(self, query: torch.Tensor) -> torch.Tensor:

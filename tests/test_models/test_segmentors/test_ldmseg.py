@@ -1,59 +1,15 @@
 import pytest
 import torch
-from diffusers import DDIMScheduler
 from mmengine.structures import PixelData
 
-from diffseg.models.segmentors.ldmseg_denoising import (
-    SelfConditionedDenoiser, alpha_bar_at, min_snr_weight, predict_x0,
-    prediction_target, x0_to_output)
-from diffseg.models.segmentors.ldmseg_inpainting import restore_known_ids
-from diffseg.models.segmentors.ldmseg_tasks import (DepthFoldCodec,
-                                                    encode_targets)
+from diffseg.models.utils.diffusion_math import alpha_bar_at, predict_x0
 from diffseg.registry import MODELS
 from _helpers.tiny_ldmseg import tiny_ldmseg_cfg, tiny_panoptic_samples
-
-SD_SCHEDULE = dict(beta_schedule='scaled_linear', beta_start=0.00085,
-                   beta_end=0.012, num_train_timesteps=1000)
 
 
 def _model(**overrides):
     torch.manual_seed(0)
     return MODELS.build(tiny_ldmseg_cfg(**overrides))
-
-
-def test_min_snr_weight_by_hand():
-    alphas = DDIMScheduler(**SD_SCHEDULE).alphas_cumprod
-    a0, a999 = float(alphas[0]), float(alphas[999])
-    assert a0 == pytest.approx(0.99915)
-    a = alpha_bar_at(alphas, torch.tensor([0, 999]), torch.zeros(1))
-    snr0, snr999 = a0 / (1 - a0), a999 / (1 - a999)
-    w = min_snr_weight(a, 2.0, 'epsilon').flatten()
-    # gamma = 2: weight 2 / SNR at t = 0 (about 0.0017), 1 at t = 999
-    assert w[0].item() == pytest.approx(2 / snr0, rel=1e-4)
-    assert w[0].item() == pytest.approx(0.0017, abs=1e-4)
-    assert w[1].item() == pytest.approx(1.0)
-    assert min_snr_weight(a, 2.0, 'sample').flatten().tolist() == \
-        pytest.approx([2.0, snr999], rel=1e-4)
-    assert min_snr_weight(a, 2.0, 'v_prediction').flatten().tolist() == \
-        pytest.approx([2 / (snr0 + 1), snr999 / (snr999 + 1)], rel=1e-4)
-    assert torch.equal(min_snr_weight(a, None, 'epsilon'), torch.ones_like(a))
-    # the weight is 1 from the first t whose SNR is below gamma on
-    snr = alphas / (1 - alphas)
-    first = int((snr <= 2.0).nonzero()[0])
-    w = min_snr_weight(alpha_bar_at(alphas, torch.arange(1000),
-                                    torch.zeros(1)), 2.0, 'epsilon')
-    assert (w.flatten()[first:] == 1).all() and (w.flatten()[:first] < 1).all()
-
-
-@pytest.mark.parametrize('kind', ['epsilon', 'sample', 'v_prediction'])
-def test_parametrisations_are_consistent(kind):
-    torch.manual_seed(0)
-    z0, noise = torch.randn(2, 4, 3, 3), torch.randn(2, 4, 3, 3)
-    a = torch.tensor([0.3, 0.9]).view(2, 1, 1, 1)
-    z_t = a.sqrt() * z0 + (1 - a).sqrt() * noise
-    target = prediction_target(z0, noise, a, kind)
-    assert torch.allclose(predict_x0(target, z_t, a, kind), z0, atol=1e-5)
-    assert torch.allclose(x0_to_output(z0, z_t, a, kind), target, atol=1e-5)
 
 
 def test_loss_excludes_void_and_averages_over_every_element():
@@ -67,7 +23,7 @@ def test_loss_excludes_void_and_averages_over_every_element():
                    self_condition_prob=0.0)
     samples = tiny_panoptic_samples()
     inputs = torch.rand(2, 3, 32, 32) * 2 - 1
-    z0, valid = encode_targets(model, 'semantic', samples, (32, 32))
+    z0, valid = model.tasks['semantic'].encode(samples, (32, 32))
     assert valid.shape == (2, 1, 16, 16)
     assert (valid[:, :, 0] == 0).all() and valid[:, :, 1:].all()
     offsets = {}
@@ -112,76 +68,6 @@ def test_training_self_conditioning(prob, calls):
     assert model.denoiser.unet.conv_in.weight.grad is not None
 
 
-def _ddim(steps=4):
-    scheduler = DDIMScheduler(**SD_SCHEDULE, clip_sample=False,
-                              set_alpha_to_one=False,
-                              timestep_spacing='trailing')
-    scheduler.set_timesteps(steps)
-    return scheduler
-
-
-def test_sampling_self_conditions_and_returns_the_last_clean_estimate():
-    torch.manual_seed(0)
-    weights = torch.randn(4, 12)
-    calls = []
-
-    def denoiser(sample, t, tokens, token_mask=None):
-        calls.append(sample.clone())
-        return torch.einsum('oc,bchw->bohw', weights, sample) * 0.1
-
-    scheduler = _ddim()
-    wrapped = SelfConditionedDenoiser(denoiser, scheduler.alphas_cumprod,
-                                      'epsilon', 4)
-    z = torch.randn(1, 4, 2, 2)
-    z_img = torch.randn(1, 4, 2, 2)
-    tokens = torch.zeros(1, 1, 8)
-    estimates = []
-    for t in scheduler.timesteps:
-        eps = wrapped(torch.cat([z, z_img], 1), t.expand(1), tokens)
-        step = scheduler.step(eps, t, z)
-        estimates.append(step.pred_original_sample)
-        z = step.prev_sample
-    assert (calls[0][:, 8:] == 0).all()
-    for k in range(1, len(calls)):
-        assert torch.allclose(calls[k][:, 8:], estimates[k - 1], atol=1e-5)
-    # the final estimate is x0 of the last step, not its prev_sample
-    assert torch.allclose(wrapped.x0, estimates[-1], atol=1e-5)
-    assert not torch.allclose(wrapped.x0, z, atol=1e-4)
-
-
-def test_inpainting_fixes_known_cells_noised_to_each_level():
-    torch.manual_seed(0)
-    scheduler = _ddim(6)
-    known = torch.randn(1, 4, 4, 4)
-    mask = torch.zeros(1, 1, 4, 4)
-    mask[..., :2, :] = 1
-    inputs = []
-
-    def denoiser(sample, t, tokens, token_mask=None):
-        inputs.append((sample[:, :4].clone(), int(t[0])))
-        return torch.tanh(sample[:, :4] + sample[:, 8:])
-
-    wrapped = SelfConditionedDenoiser(denoiser, scheduler.alphas_cumprod,
-                                      'epsilon', 4, known=known,
-                                      known_mask=mask)
-    z = torch.randn(1, 4, 4, 4)
-    for t in scheduler.timesteps:
-        eps = wrapped(torch.cat([z, torch.zeros_like(z)], 1), t.expand(1),
-                      None)
-        z = scheduler.step(eps, t, z).prev_sample
-    # the final clean latent is the known one on the fixed cells
-    assert torch.allclose(wrapped.x0 * mask, known * mask, atol=1e-5)
-    assert not torch.allclose(wrapped.x0 * (1 - mask), known * (1 - mask))
-    # each step's input on fixed cells is the known latent at that step's
-    # noise level, with the noise the previous input implied
-    alphas = scheduler.alphas_cumprod
-    for (z_prev, t_prev), (z_next, t_next) in zip(inputs, inputs[1:]):
-        a, b = float(alphas[t_prev]), float(alphas[t_next])
-        noise = (z_prev - a**0.5 * known) / (1 - a)**0.5
-        expected = b**0.5 * known + (1 - b)**0.5 * noise
-        assert torch.allclose(z_next * mask, expected * mask, atol=5e-3)
-
-
 def test_model_inpainting_keeps_known_latents_and_ids():
     model = _model().eval()
     samples = tiny_panoptic_samples(1)
@@ -189,33 +75,17 @@ def test_model_inpainting_keeps_known_latents_and_ids():
     known[0, :16] = 42  # the top half is known: one segment
     samples[0].known_panoptic_seg = PixelData(data=known)
     inputs = torch.rand(1, 3, 32, 32) * 2 - 1
-    from diffseg.models.segmentors.ldmseg_inpainting import known_latents
-    z_known, cells, ids = known_latents(model, samples, (32, 32))
+    z_known, cells, ids = model.tasks['panoptic'].encode_known(samples,
+                                                               (32, 32))
     assert ids[0].tolist() == [42]
     assert cells[0, 0, :8].all() and not cells[0, 0, 8:].any()
-    z = model.sample_latent(inputs, 'panoptic', z_known, cells)
+    z = model.sample_latent(model.image_latent(inputs), 'panoptic', z_known,
+                            cells)
     assert torch.allclose(z[..., :8, :], z_known[..., :8, :], atol=1e-5)
     with torch.no_grad():
         out = model(inputs, samples, mode='predict')[0]
     info = out.pred_panoptic_seg.segments_info
     assert all(s['known'] == (s['id'] == 42) for s in info)
-
-
-def test_restore_known_ids():
-    from diffseg.models.utils.panoptic_postprocess import logits_to_panoptic
-    sample = tiny_panoptic_samples(1)[0]
-    logits = torch.full((16, 32, 32), -10.0)
-    logits[1, :, :10] = 10
-    logits[2, :, 10:20] = 10
-    logits[5, :, 20:] = 10
-    logits_to_panoptic(logits, sample, min_area=1)
-    restore_known_ids(sample, torch.tensor([300, 900]))
-    ids = sample.pred_panoptic_seg.data[0]
-    assert ids[0, 0] == 300 and ids[0, 15] == 900 and ids[0, 25] == 905
-    assert {(s['id'], s['known']) for s in
-            sample.pred_panoptic_seg.segments_info} == {(300, True),
-                                                        (900, True),
-                                                        (905, False)}
 
 
 def test_task_embeddings_route_each_task():
@@ -262,29 +132,6 @@ def test_without_task_embeddings_cross_attention_is_removed():
     assert torch.equal(a, b)
     with pytest.raises(ValueError, match='several tasks need task_emb'):
         _model(tasks=('panoptic', 'semantic'))
-
-
-def test_depth_fold_codec_round_trip():
-    codec = DepthFoldCodec(latent_channels=4, downsample_factor=8,
-                           quantiles=(0.0, 1.0))
-    cells = torch.rand(1, 1, 4, 4) + 0.5  # depth constant on 4 x 4 blocks
-    depth = cells.repeat_interleave(4, 2).repeat_interleave(4, 3)
-    depth[0, 0, 0, 0] = 0  # invalid: left out of its cell's mean
-    z, valid = codec.encode(depth)
-    assert z.shape == (1, 4, 2, 2) and valid.all()
-    normed = (cells - cells.min()) / (cells.max() - cells.min())
-    # pixel (0, 0) is invalid, so the top-left cell is the mean of the rest
-    assert torch.allclose(torch.nn.functional.pixel_shuffle(z, 2),
-                          normed * 2 - 1, atol=1e-5)
-    # a linear ramp survives: cell means are the ramp at the cell centres
-    # and bilinear upsampling is exact on linear functions (inside)
-    ramp = 1 + torch.arange(16.).view(1, 1, 1, 16).expand(1, 1, 16, 16) / 15
-    decoded = codec.decode(codec.encode(ramp)[0])
-    assert decoded.shape == (1, 1, 16, 16)
-    expected = (ramp - 1)[..., 2:14]
-    assert torch.allclose(decoded[..., 2:14], expected, atol=1e-5)
-    with pytest.raises(ValueError, match='square number'):
-        DepthFoldCodec(latent_channels=3)
 
 
 def test_component_checks():
@@ -345,6 +192,7 @@ def test_any_registered_scheduler_samples(scheduler):
     calls = []
     forward = model.denoiser.forward
     model.denoiser.forward = lambda *a: calls.append(1) or forward(*a)
-    z = model.sample_latent(torch.rand(2, 3, 32, 32) * 2 - 1, 'panoptic')
+    z_img = model.image_latent(torch.rand(2, 3, 32, 32) * 2 - 1)
+    z = model.sample_latent(z_img, 'panoptic')
     assert z.shape == (2, 4, 16, 16) and torch.isfinite(z).all()
     assert len(calls) == 3  # one denoiser call per step

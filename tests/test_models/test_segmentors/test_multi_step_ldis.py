@@ -7,6 +7,7 @@ from mmengine.dataset import pseudo_collate
 from diffseg.datasets import ShapesInContextDataset
 from diffseg.models.denoisers import DiffusersUNet
 from diffseg.models.segmentors import MultiStepLDIS
+from diffseg.models.utils.diffusion_math import prediction_target
 from diffseg.registry import MODELS
 from _helpers.tiny_models import (TINY_SCHEDULER, TINY_UNET,
                                   tiny_episode_batch, tiny_ldis1_cfg,
@@ -197,11 +198,16 @@ def test_k_shot_tokens_concatenate_with_their_post_masks(k, cfg_type):
 
 @pytest.mark.parametrize('kind', ['v_prediction', 'sample'])
 def test_prediction_types(kind):
-    model = build(noise_scheduler=dict(TINY_SCHEDULER, prediction_type=kind))
+    scheduler = dict(TINY_SCHEDULER, prediction_type=kind)
+    model = build(noise_scheduler=scheduler,
+                  sampler=dict(type='DiffusionSampler', scheduler=scheduler,
+                               num_inference_steps=2))
     z_0, noise = torch.randn(2, 4, 8, 8), torch.randn(2, 4, 8, 8)
     t = torch.tensor([5, 60])
     abar = model.noise_scheduler.alphas_cumprod[t][:, None, None, None]
     expected = (abar.sqrt() * noise - (1 - abar).sqrt() * z_0
                 if kind == 'v_prediction' else z_0)
-    torch.testing.assert_close(model.prediction_target(z_0, noise, t),
-                               expected)
+    torch.testing.assert_close(
+        prediction_target(model.noise_scheduler, z_0, noise, t), expected)
+    with pytest.raises(ValueError, match='one prediction_type'):
+        build(noise_scheduler=scheduler)  # the sampler predicts epsilon

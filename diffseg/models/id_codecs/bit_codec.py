@@ -3,11 +3,12 @@ from typing import Optional
 
 import torch
 
-from diffseg.registry import MASK_CODECS
+from diffseg.registry import ID_CODECS
+from .base import BaseIdCodec
 
 
-@MASK_CODECS.register_module()
-class BitCodec:
+@ID_CODECS.register_module()
+class BitCodec(BaseIdCodec):
     """Encode an id map as ``num_bits`` planes in {-1, +1}; void is 0.
 
     Id 0 is void. A non-void id ``k`` in [1, 2**num_bits - 1] becomes the
@@ -30,13 +31,12 @@ class BitCodec:
         self.num_bits = num_bits
 
     @property
-    def num_ids(self) -> int:
-        """Ids the planes can hold, void included (decoder channels)."""
-        return 2**self.num_bits
+    def num_channels(self) -> int:
+        return self.num_bits
 
     @property
-    def max_segments(self) -> int:
-        return self.num_ids - 1
+    def num_ids(self) -> int:
+        return 2**self.num_bits
 
     def _check_ids(self, ids: torch.Tensor, what: str) -> None:
         if ids.dtype.is_floating_point:

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from diffseg.models.mask_codecs import BitCodec
+from diffseg.models.id_codecs import BitCodec
 
 
 def test_encode_matches_binary_expansion_and_void():

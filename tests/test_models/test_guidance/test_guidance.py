@@ -1,16 +1,8 @@
 import pytest
 import torch
 
-from diffseg.models.denoisers import DiffusersUNet
-from diffseg.models.samplers import ConditionalOnly, DualGuidance
-from diffseg.registry import SAMPLERS
-from _helpers.tiny_models import TINY_UNET
-
-
-@pytest.fixture(scope='module')
-def unet():
-    torch.manual_seed(0)
-    return DiffusersUNet(config=dict(TINY_UNET, in_channels=8)).eval()
+from diffseg.models.guidance import ConditionalOnly, DualGuidance
+from diffseg.registry import GUIDANCE
 
 
 def inputs(b=2, length=5, seed=0):
@@ -45,22 +37,22 @@ def eq10(e_full, e_q, e_none, g_q=1.5, g_tau=7.0):
 
 
 def test_build():
-    guidance = SAMPLERS.build(dict(type='DualGuidance', batched=False))
+    guidance = GUIDANCE.build(dict(type='DualGuidance', batched=False))
     assert isinstance(guidance, DualGuidance) and not guidance.batched
     assert (guidance.query_scale, guidance.prompt_scale) == (1.5, 7.0)
-    assert isinstance(SAMPLERS.build(dict(type='ConditionalOnly')),
+    assert isinstance(GUIDANCE.build(dict(type='ConditionalOnly')),
                       ConditionalOnly)
 
 
 @pytest.mark.parametrize('batched', [True, False])
-def test_eq10_real_unet(unet, batched):
+def test_eq10_real_unet(ldisn_unet, batched):
     z_t, t, z_q, tokens, mask, null = inputs()
     with torch.no_grad():
-        got = DualGuidance(batched=batched)(unet, z_t, t, z_q, tokens, mask,
-                                            null)
-        e_full = unet(torch.cat([z_t, z_q], 1), t, tokens, mask)
-        e_q = unet(torch.cat([z_t, z_q], 1), t, null, mask)
-        e_none = unet(torch.cat([z_t, 0 * z_q], 1), t, null, mask)
+        got = DualGuidance(batched=batched)(ldisn_unet, z_t, t, z_q, tokens,
+                                            mask, null)
+        e_full = ldisn_unet(torch.cat([z_t, z_q], 1), t, tokens, mask)
+        e_q = ldisn_unet(torch.cat([z_t, z_q], 1), t, null, mask)
+        e_none = ldisn_unet(torch.cat([z_t, 0 * z_q], 1), t, null, mask)
     assert got.shape == z_t.shape
     torch.testing.assert_close(got, eq10(e_full, e_q, e_none), rtol=1e-5,
                                atol=1e-5)
@@ -69,15 +61,15 @@ def test_eq10_real_unet(unet, batched):
     assert (e_q - e_none).abs().max() > 1e-3
 
 
-def test_batched_equals_sequential_with_mask(unet):
+def test_batched_equals_sequential_with_mask(ldisn_unet):
     z_t, t, z_q, tokens, mask, null = inputs(seed=1)
     with torch.no_grad():
-        batched = DualGuidance(0.5, 3.0)(unet, z_t, t, z_q, tokens, mask,
-                                         null)
-        sequential = DualGuidance(0.5, 3.0, batched=False)(unet, z_t, t, z_q,
-                                                           tokens, mask, null)
-        unmasked = DualGuidance(0.5, 3.0)(unet, z_t, t, z_q, tokens, None,
-                                          null)
+        batched = DualGuidance(0.5, 3.0)(ldisn_unet, z_t, t, z_q, tokens,
+                                         mask, null)
+        sequential = DualGuidance(0.5, 3.0, batched=False)(
+            ldisn_unet, z_t, t, z_q, tokens, mask, null)
+        unmasked = DualGuidance(0.5, 3.0)(ldisn_unet, z_t, t, z_q, tokens,
+                                          None, null)
     torch.testing.assert_close(batched, sequential, rtol=1e-5, atol=1e-5)
     assert (batched - unmasked).abs().max() > 1e-4  # the mask matters
 
