@@ -12,6 +12,7 @@ import time
 
 import torch
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
 from diffseg.testing.tiny_models import TINY_UNET
 from diffseg.testing.tools import (run_tool, run_tool_in_process,
@@ -54,7 +55,7 @@ def kill_after_first_checkpoint(proc, work_dir, timeout: float = 120) -> str:
 
 
 def state_dict(path) -> dict:
-    return torch.load(path)['state_dict']  # weights_only=True
+    return load_from_local(path)['state_dict']
 
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
