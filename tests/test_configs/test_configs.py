@@ -6,8 +6,11 @@ import pytest
 import torch
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from mmengine.config import Config
+from safetensors.torch import save_file
 from transformers import CLIPVisionConfig, CLIPVisionModel
 
+from diffseg.models.prompt_encoders import (ALPHA_WEIGHTS_NAME,
+                                            AlphaCLIPVisionEmbeddings)
 from diffseg.registry import MODELS
 from diffseg.testing import TINY_CLIP, TINY_UNET, TINY_VAE
 
@@ -28,8 +31,10 @@ def test_config_parses(path):
 
 
 def save_tiny_checkpoints(root: str, cross_attention_dim: int) -> tuple:
-    """Tiny SD (vae/, unet/) and CLIP dirs written by save_pretrained."""
+    """Tiny SD (vae/, unet/), Alpha-CLIP (CLIP + alpha conv, the converter's
+    layout) and plain CLIP dirs written by save_pretrained."""
     sd, clip = osp.join(root, 'sd'), osp.join(root, 'clip')
+    alpha_clip = osp.join(root, 'alpha_clip')
     torch.manual_seed(0)
     AutoencoderKL(**TINY_VAE).save_pretrained(osp.join(sd, 'vae'))
     UNet2DConditionModel(**dict(
@@ -39,15 +44,22 @@ def save_tiny_checkpoints(root: str, cross_attention_dim: int) -> tuple:
                   beta_end=0.012, clip_sample=False,
                   steps_offset=1).save_pretrained(osp.join(sd, 'scheduler'))
     CLIPVisionModel(CLIPVisionConfig(**TINY_CLIP)).save_pretrained(clip)
-    return sd, clip
+    CLIPVisionModel(CLIPVisionConfig(**TINY_CLIP)).save_pretrained(alpha_clip)
+    conv = AlphaCLIPVisionEmbeddings(CLIPVisionConfig(**TINY_CLIP))
+    torch.nn.init.normal_(conv.patch_embedding_alpha.weight)
+    save_file({'patch_embedding_alpha.weight':
+               conv.patch_embedding_alpha.weight.detach()},
+              osp.join(alpha_clip, ALPHA_WEIGHTS_NAME))
+    return sd, alpha_clip, clip
 
 
 REAL_CONFIGS = [p for p in CONFIGS if '_sd15' in p and '/ldis/' in p]
 
 
-def point_at(cfg, sd: str, clip: str) -> Config:
+def point_at(cfg, sd: str, alpha_clip: str, clip: str) -> Config:
     """Point every pretrained path of a real config at tiny checkpoints."""
     text = cfg.pretty_text.replace('checkpoints/stable-diffusion-v1-5', sd)
+    text = text.replace('checkpoints/alpha-clip-l14-grit20m', alpha_clip)
     text = text.replace('checkpoints/clip-vit-large-patch14', clip)
     tiny = Config.fromstring(text, '.py')
     tiny.model.data_preprocessor.prompt_size = (32, 32)
@@ -75,6 +87,10 @@ def test_real_configs_build_and_run(path, tiny_checkpoints):
     with torch.no_grad():
         out = model(inputs, mode='tensor')
     assert out.shape == (1, 4, 16, 16) and torch.isfinite(out).all()
+    encoder = model.prompt_encoder
+    if encoder.pre_masking == 'alpha':  # Alpha-CLIP's trained alpha conv
+        alpha = encoder.clip.embeddings.patch_embedding_alpha.weight
+        assert alpha.abs().sum() > 0
     lora = cfg.model.denoiser.get('lora')
     if lora:
         trainable = [n for n, p in model.denoiser.named_parameters()
@@ -88,10 +104,10 @@ def test_real_ldis1_config_builds_from_saved_checkpoints(tmp_path):
     assert cfg.model.prompt_encoder.out_dim == 768
     assert cfg.train_cfg.max_iters == 160000
     assert cfg.optim_wrapper.optimizer.lr == 1e-5
-    sd, clip = save_tiny_checkpoints(str(tmp_path), 768)
+    sd, alpha_clip, _ = save_tiny_checkpoints(str(tmp_path), 768)
     cfg.model.autoencoder.pretrained = sd
     cfg.model.denoiser.pretrained = sd
-    cfg.model.prompt_encoder.pretrained = clip
+    cfg.model.prompt_encoder.pretrained = alpha_clip
     cfg.model.data_preprocessor.prompt_size = (32, 32)
     model = MODELS.build(cfg.model)
     # the weights are the saved ones, not a fresh initialisation
@@ -103,6 +119,9 @@ def test_real_ldis1_config_builds_from_saved_checkpoints(tmp_path):
     assert trainable == {'prompt_encoder', 'denoiser'}
     assert not any(p.requires_grad
                    for p in model.prompt_encoder.clip.parameters())
+    # the paper's pre-masking: Alpha-CLIP's trained alpha conv is loaded
+    alpha = model.prompt_encoder.clip.embeddings.patch_embedding_alpha.weight
+    assert alpha.abs().sum() > 0
     inputs = dict(query=torch.rand(1, 3, 32, 32) * 2 - 1,
                   prompts=torch.cat([torch.rand(1, 1, 3, 32, 32) * 2 - 1,
                                      torch.ones(1, 1, 1, 32, 32)], 2))
@@ -112,10 +131,14 @@ def test_real_ldis1_config_builds_from_saved_checkpoints(tmp_path):
 
 def test_real_config_names_missing_weights(tmp_path):
     cfg = Config.fromfile(REAL_CFG)
-    with pytest.raises(FileNotFoundError, match='clip-vit-large-patch14'):
+    with pytest.raises(FileNotFoundError, match='alpha-clip-l14-grit20m'):
         MODELS.build(cfg.model)
-    _, clip = save_tiny_checkpoints(str(tmp_path), 768)
+    _, alpha_clip, clip = save_tiny_checkpoints(str(tmp_path), 768)
+    # a plain CLIP where the Alpha-CLIP belongs says how to convert one
     cfg.model.prompt_encoder.pretrained = clip
+    with pytest.raises(ValueError, match='alpha_clip_to_hf.py'):
+        MODELS.build(cfg.model)
+    cfg.model.prompt_encoder.pretrained = alpha_clip
     cfg.model.autoencoder.pretrained = str(tmp_path / 'nowhere')
     with pytest.raises(FileNotFoundError, match='nowhere.*vae'):
         MODELS.build(cfg.model)

@@ -19,6 +19,8 @@ ALPHA_WEIGHTS_NAME = 'alpha_embedding.safetensors'
 ALPHA_KEY_SUFFIX = 'patch_embedding_alpha.weight'
 PRE_MASKING_MODES = ('none', 'multiply', 'alpha')
 POST_MASK_MODES = ('any', 'nearest', 'area')
+ALPHA_INITS = ('pretrained', 'zeros')
+CONVERTER = 'tools/model_converters/alpha_clip_to_hf.py'
 
 
 def load_clip_vision(pretrained: str) -> CLIPVisionModel:
@@ -75,6 +77,14 @@ class CLIPPromptEncoder(BaseModule):
         post_mask_mode: a patch is kept if 'any' of its pixels is foreground,
             if its top-left pixel is ('nearest', the reference code) or if
             >= 50% of it is ('area').
+        alpha_init: where the alpha convolution of ``pre_masking='alpha'``
+            comes from when ``pretrained`` is given: 'pretrained' (the
+            Alpha-CLIP weights in that directory, written by
+            ``tools/model_converters/alpha_clip_to_hf.py``; a directory
+            without them is an error) or 'zeros' (start at zero, i.e. plain
+            CLIP, and train the convolution, also when ``freeze`` is set).
+            With ``vision_config`` the convolution starts at zero and trains
+            with the rest of the random-init CLIP.
     """
 
     def __init__(self,
@@ -87,6 +97,7 @@ class CLIPPromptEncoder(BaseModule):
                  use_cls_token: bool = False,
                  freeze: bool = False,
                  post_mask_mode: str = 'any',
+                 alpha_init: str = 'pretrained',
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if (pretrained is None) == (vision_config is None):
@@ -101,19 +112,25 @@ class CLIPPromptEncoder(BaseModule):
         if post_mask_mode not in POST_MASK_MODES:
             raise ValueError(f'post_mask_mode={post_mask_mode!r}; expected '
                              f'one of {POST_MASK_MODES}')
+        if alpha_init not in ALPHA_INITS:
+            raise ValueError(f'alpha_init={alpha_init!r}; expected one of '
+                             f'{ALPHA_INITS}')
         self.pre_masking = pre_masking
         self.post_masking = post_masking
         self.post_mask_mode = post_mask_mode
         self.image_size = image_size
         self.use_cls_token = use_cls_token
         self.freeze = freeze
+        # the alpha conv trains inside an otherwise frozen CLIP
+        self.train_alpha = pre_masking == 'alpha' and alpha_init == 'zeros'
 
         if pretrained is not None:
             self.clip = load_clip_vision(pretrained)
         else:
             self.clip = CLIPVisionModel(CLIPVisionConfig(**vision_config))
         if pre_masking == 'alpha':
-            self._swap_in_alpha_embeddings(pretrained)
+            self._swap_in_alpha_embeddings(
+                pretrained if alpha_init == 'pretrained' else None)
         # mmengine's init_weights must not re-initialise the (pretrained) CLIP
         self.clip.is_init = True
         hidden = self.clip.config.hidden_size
@@ -125,13 +142,26 @@ class CLIPPromptEncoder(BaseModule):
         if freeze:
             self.clip.requires_grad_(False)
             self.clip.eval()
+        if self.train_alpha:
+            self.clip.embeddings.patch_embedding_alpha.requires_grad_(True)
 
     def _swap_in_alpha_embeddings(self, pretrained):
-        """Replace ``clip.embeddings`` by Alpha-CLIP ones, keeping weights."""
+        """Replace ``clip.embeddings`` by Alpha-CLIP ones, keeping weights;
+        the alpha conv is read from ``pretrained`` (zero when None)."""
         old = self.clip.embeddings
         emb = AlphaCLIPVisionEmbeddings(self.clip.config).to(
             old.patch_embedding.weight)
         alpha = None if pretrained is None else find_alpha_weight(pretrained)
+        if pretrained is not None and alpha is None:
+            raise ValueError(
+                f"pre_masking='alpha' needs Alpha-CLIP weights, but "
+                f'{pretrained!r} holds no alpha convolution (no '
+                f'{ALPHA_WEIGHTS_NAME}, no *{ALPHA_KEY_SUFFIX} tensor): it '
+                'is a plain CLIP, with which pre-masking would do nothing. '
+                f'Convert an Alpha-CLIP checkpoint with `python {CONVERTER} '
+                'clip_l14_grit20m_fultune_2xe.pth DIR` and set pretrained=DIR, '
+                "or set alpha_init='zeros' to start the alpha convolution at "
+                "zero and train it, or pre_masking='none'")
         state = old.state_dict()
         state['patch_embedding_alpha.weight'] = (
             emb.patch_embedding_alpha.weight if alpha is None else alpha)
@@ -184,7 +214,8 @@ class CLIPPromptEncoder(BaseModule):
             rgb = torch.cat([rgb, (clip_mask - 0.5) / 0.26], dim=1)
 
         interpolate = size != (self.clip.config.image_size, ) * 2
-        with torch.no_grad() if self.freeze else nullcontext():
+        frozen = self.freeze and not self.train_alpha
+        with torch.no_grad() if frozen else nullcontext():
             tokens = self.clip(pixel_values=rgb,
                                interpolate_pos_encoding=interpolate
                                ).last_hidden_state

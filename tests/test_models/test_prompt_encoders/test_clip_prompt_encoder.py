@@ -155,7 +155,8 @@ def test_pretrained_dir_matches_direct_clip(tmp_path, pre_masking):
     model = CLIPVisionModel(CLIPVisionConfig(**TINY)).eval()
     model.save_pretrained(tmp_path)
     enc = encoder(vision_config=None, pretrained=str(tmp_path),
-                  pre_masking=pre_masking, use_cls_token=True, image_size=32)
+                  pre_masking=pre_masking, use_cls_token=True, image_size=32,
+                  alpha_init='zeros')
     prompts = make_prompts(b=2, k=2, size=48)
     tokens, _ = enc(prompts)
     rgb = F.interpolate(prompts[:, :, :3].flatten(0, 1), (32, 32),
@@ -203,6 +204,41 @@ def test_pretrained_alpha_weights_are_loaded(tmp_path, where):
                        model.embeddings.patch_embedding.weight)
 
 
+def test_plain_clip_with_alpha_pre_masking_is_an_error(tmp_path):
+    """A plain CLIP has no alpha conv: 'alpha' would silently equal 'none'."""
+    CLIPVisionModel(CLIPVisionConfig(**TINY)).save_pretrained(tmp_path)
+    with pytest.raises(ValueError, match='holds no alpha convolution') as err:
+        encoder(vision_config=None, pretrained=str(tmp_path), freeze=True)
+    assert 'alpha_clip_to_hf.py' in str(err.value)
+    assert "alpha_init='zeros'" in str(err.value)
+    # without pre-masking the directory loads as it is
+    encoder(vision_config=None, pretrained=str(tmp_path), pre_masking='none')
+
+
+def test_alpha_init_zeros_trains_the_alpha_conv_of_a_frozen_clip(tmp_path):
+    CLIPVisionModel(CLIPVisionConfig(**TINY)).save_pretrained(tmp_path)
+    enc = encoder(vision_config=None, pretrained=str(tmp_path), freeze=True,
+                  alpha_init='zeros', out_dim=8)
+    alpha = enc.clip.embeddings.patch_embedding_alpha.weight
+    assert not alpha.any()
+    trainable = [n for n, p in enc.named_parameters() if p.requires_grad]
+    assert trainable == ['clip.embeddings.patch_embedding_alpha.weight',
+                         'proj.weight', 'proj.bias']
+    enc.train()
+    assert not enc.clip.training
+    enc(make_prompts())[0].square().sum().backward()
+    assert alpha.grad is not None and alpha.grad.abs().sum() > 0
+    assert enc.clip.embeddings.patch_embedding.weight.grad is None
+    # with the weights of a converted Alpha-CLIP it starts from them instead
+    weight = torch.randn(32, 1, 8, 8)
+    save_file({'patch_embedding_alpha.weight': weight},
+              str(tmp_path / ALPHA_WEIGHTS_NAME))
+    enc = encoder(vision_config=None, pretrained=str(tmp_path), freeze=True)
+    assert torch.equal(enc.clip.embeddings.patch_embedding_alpha.weight,
+                       weight)
+    assert not any(p.requires_grad for p in enc.clip.parameters())
+
+
 def test_init_errors(tmp_path):
     missing = tmp_path / 'no_clip_here'
     with pytest.raises(FileNotFoundError, match='no_clip_here') as err:
@@ -216,6 +252,8 @@ def test_init_errors(tmp_path):
         encoder(pre_masking='crop')
     with pytest.raises(ValueError, match="'nearest'"):
         encoder(post_mask_mode='max')
+    with pytest.raises(ValueError, match="'zeros'"):
+        encoder(alpha_init='random')
 
 
 def test_bad_prompt_shapes():
