@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from diffseg.models.segmentors.base import BaseDiffSegModel
-from diffseg.models.utils import fg_prob_to_samples, stack_gt_masks
+from diffseg.models.utils import fg_logits_to_samples, stack_gt_masks
 from diffseg.registry import AUTOENCODERS, MASK_CODECS, MODELS
 
 
@@ -70,8 +70,8 @@ class VAEPretrainer(BaseDiffSegModel):
         query = inputs['query']
         gt = stack_gt_masks(data_samples, query.shape[-2:]).to(query.device)
         rec, _ = self.reconstruct(self.mask_codec.encode(gt, query))
-        prob = self.mask_codec.decode(rec, query)
-        return fg_prob_to_samples(prob, data_samples)
+        logits = self.mask_codec.decode_logits(rec, query)
+        return fg_logits_to_samples(logits, data_samples)
 
     def update_latent_std(self, latents: torch.Tensor) -> None:
         """Fold the std of a batch of unscaled latents into the estimate."""
