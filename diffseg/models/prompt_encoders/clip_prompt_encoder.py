@@ -5,6 +5,7 @@ from contextlib import nullcontext
 
 import torch
 import torch.nn.functional as F
+from einops import rearrange
 from mmengine.model import BaseModule
 from safetensors import safe_open
 from torch import nn
@@ -199,8 +200,8 @@ class CLIPPromptEncoder(BaseModule):
             raise ValueError(
                 f'prompts has shape {tuple(prompts.shape)}; expected '
                 '(B, K, 4, h, w): RGB in [-1, 1] plus a mask channel')
-        b, k, _, h, w = prompts.shape
-        images = prompts.flatten(0, 1)
+        b, _, _, h, w = prompts.shape
+        images = rearrange(prompts, 'b k c h w -> (b k) c h w')
         rgb, mask = images[:, :3], images[:, 3:]
         size = (h, w) if self.image_size is None else (self.image_size, ) * 2
         clip_mask = mask
@@ -221,29 +222,44 @@ class CLIPPromptEncoder(BaseModule):
                                ).last_hidden_state
         if not self.use_cls_token:
             tokens = tokens[:, 1:]
-        tokens = self.proj(tokens)
-        tokens = tokens.reshape(b, -1, tokens.shape[-1])
+        tokens = rearrange(self.proj(tokens), '(b k) n d -> b (k n) d', b=b)
         if not self.post_masking:
             return tokens, None
         patch = self.clip.config.patch_size
         grid = (size[0] // patch, size[1] // patch)
-        return tokens, self.token_mask(mask, grid).reshape(b, -1)
+        return tokens, self.episode_token_mask(mask, grid, b)
 
     def token_mask(self, mask: torch.Tensor, grid) -> torch.Tensor:
-        """Per-patch keep mask (B*K, N) bool from masks (B*K, 1, h, w).
-
-        Pooled from the full-resolution mask. A prompt with no kept patch
-        keeps all its patches: with the -10000 bias its attention would be
-        uniform anyway, and fully masked rows give NaN in some kernels.
-        """
+        """Per-patch keep mask (B*K, N) bool from masks (B*K, 1, h, w),
+        pooled from the full-resolution mask by ``post_mask_mode``."""
         if self.post_mask_mode == 'any':
             keep = F.adaptive_max_pool2d(mask, grid) > 0.5
         elif self.post_mask_mode == 'area':
             keep = F.adaptive_avg_pool2d(mask, grid) >= 0.5
         else:
             keep = F.interpolate(mask, grid, mode='nearest') > 0.5
-        keep = keep.flatten(1)
-        keep = keep | ~keep.any(dim=1, keepdim=True)
+        return keep.flatten(1)
+
+    def episode_token_mask(self, mask: torch.Tensor, grid,
+                           batch: int) -> torch.Tensor:
+        """Keep mask (B, K*N) bool of B episodes from masks (B*K, 1, h, w).
+
+        A prompt none of whose patches is kept gets no token (its CLS
+        included) when another prompt of its episode has some: the
+        reference's -10000 bias on all its tokens amounts to dropping it.
+        When no prompt of an episode keeps a patch (K = 1: an object that
+        the rule misses), each prompt keeps its patches of largest
+        foreground coverage; with an empty mask all of them tie and stay,
+        i.e. no mask (a constant bias on a whole row, as the reference's
+        all-masked row, masks nothing). Every row keeps a token: no NaN.
+        """
+        keep = rearrange(self.token_mask(mask, grid), '(b k) n -> b k n',
+                         b=batch)
+        coverage = rearrange(F.adaptive_avg_pool2d(mask, grid),
+                             '(b k) 1 gh gw -> b k (gh gw)', b=batch)
+        best = coverage == coverage.amax(dim=-1, keepdim=True)
+        episode_kept = keep.flatten(1).any(dim=1)[:, None, None]
+        keep = keep | (best & ~episode_kept)
         if self.use_cls_token:
-            keep = torch.cat([keep.new_ones(len(keep), 1), keep], dim=1)
-        return keep
+            keep = torch.cat([keep.any(dim=-1, keepdim=True), keep], dim=-1)
+        return rearrange(keep, 'b k n -> b (k n)')

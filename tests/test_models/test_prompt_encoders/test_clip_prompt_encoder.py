@@ -9,7 +9,8 @@ from transformers.models.clip.modeling_clip import CLIPVisionEmbeddings
 from diffseg.models.prompt_encoders import (ALPHA_WEIGHTS_NAME,
                                             AlphaCLIPVisionEmbeddings,
                                             CLIPPromptEncoder)
-from diffseg.registry import PROMPT_ENCODERS
+from diffseg.registry import MODELS, PROMPT_ENCODERS
+from diffseg.testing import TINY_CLIP, tiny_ldis1_cfg
 
 # 32 px images, 8 px patches: a 4x4 grid, 16 patch tokens of width 32
 TINY = dict(hidden_size=32, intermediate_size=37, num_attention_heads=4,
@@ -48,7 +49,7 @@ def test_build_and_shapes(k):
     tokens, mask = enc(make_prompts(b=2, k=k))
     assert tokens.shape == (2, k * 37, 32) and mask.shape == (2, k * 37)
     assert enc.out_channels == 32 and enc.num_tokens_per_prompt == 37
-    assert mask[:, ::37].all()  # CLS tokens are always kept
+    assert mask[:, ::37].all()  # CLS tokens of prompts with kept patches
 
 
 def test_token_mask_matches_hand_computation():
@@ -75,23 +76,73 @@ def test_token_mask_matches_hand_computation():
     # CLIP at 16 px (2x2 grid): the mask is pooled from the full 32 px mask
     enc = encoder(post_mask_mode='nearest', image_size=16)
     _, mask = enc(prompts)
-    exp = m[:, :, ::16, ::16] > 0
-    exp = exp | ~exp.flatten(2).any(-1)[..., None, None]
+    exp = (m[:, :, ::16, ::16] > 0).flatten(2)
+    # episode 0: both prompts missed -> each keeps its best-covered cells
+    missed = ~exp.flatten(1).any(1)
+    assert missed.tolist() == [True, False]
+    cover = m.reshape(2, 2, 2, 16, 2, 16).mean(dim=(3, 5)).flatten(2)
+    best = cover == cover.amax(-1, keepdim=True)
+    exp[missed] = best[missed]
     assert torch.equal(mask, exp.reshape(2, -1))
 
 
-def test_empty_prompt_keeps_all_tokens():
-    prompts = make_prompts(b=1, k=2, seed=1)
-    prompts[0, 0, 3] = 0  # empty mask
+def reference_token_mask(masks, patch):
+    """The reference code's post-mask: the top-left pixel of each patch,
+    masks (B, K, h, w) -> (B, K*N), no fallback."""
+    return (masks[:, :, ::patch, ::patch] > 0).flatten(1)
+
+
+def test_prompt_missed_by_the_grid_gets_no_token_when_k_ge_2():
+    prompts = make_prompts(b=2, k=3, seed=1)
     prompts[0, 1, 3] = 0
     prompts[0, 1, 3, 9:12, 9:12] = 1  # misses every top-left pixel
-    enc = encoder(post_mask_mode='nearest')
-    _, mask = enc(prompts)
-    assert mask.all()
-    _, mask = encoder(post_mask_mode='any')(prompts)
-    assert mask[0, :16].all() and mask[0, 16:].sum() == 1
-    _, mask = encoder(post_masking=False)(prompts)
-    assert mask is None
+    prompts[1, 2, 3] = 0  # an empty mask
+    masks = prompts[:, :, 3]
+    for use_cls in (False, True):
+        enc = encoder(post_mask_mode='nearest', use_cls_token=use_cls)
+        mask = enc(prompts)[1].reshape(2, 3, -1)
+        assert not mask[0, 1].any() and not mask[1, 2].any()
+        patches = mask[:, :, 1:] if use_cls else mask
+        assert torch.equal(patches.flatten(1), reference_token_mask(masks, 8))
+        if use_cls:  # the CLS of a prompt stays with its patches
+            assert torch.equal(mask[..., 0], patches.any(-1))
+
+
+def test_k_ge_2_drops_the_missed_prompt_from_the_unet():
+    """With K = 2 and one prompt missed by the grid, the denoiser sees what
+    it sees with the other prompt alone (the reference's -10000 bias)."""
+    model = MODELS.build(tiny_ldis1_cfg(prompt_encoder=dict(
+        type='CLIPPromptEncoder', vision_config=TINY_CLIP,
+        pre_masking='alpha', post_mask_mode='nearest', out_dim=16))).eval()
+    prompts = make_prompts(b=1, k=2, seed=2)
+    prompts[0, :, 3] = 0
+    prompts[0, 0, 3, 4:20, 6:30] = 1  # hit: 2 x 3 top-left pixels
+    prompts[0, 1, 3, 9:12, 9:12] = 1  # missed
+    query = torch.rand(1, 3, 32, 32) * 2 - 1
+    with torch.no_grad():
+        torch.manual_seed(0)  # the VAE posterior is sampled
+        both = model.predict_latent(dict(query=query, prompts=prompts))
+        torch.manual_seed(0)
+        one = model.predict_latent(dict(query=query, prompts=prompts[:, :1]))
+    torch.testing.assert_close(both, one)
+
+
+def test_k_1_prompt_missed_by_the_grid_keeps_its_best_covered_patch():
+    prompts = make_prompts(b=1, k=1, seed=1)
+    prompts[0, 0, 3] = 0
+    prompts[0, 0, 3, 9:12, 13:18] = 1  # cell (1, 1): 3 x 3 px, (1, 2): 3 x 2
+    mask = encoder(post_mask_mode='nearest')(prompts)[1]
+    expected = torch.zeros(16, dtype=torch.bool)
+    expected[1 * 4 + 1] = True
+    assert torch.equal(mask[0], expected)
+    # 'area' (>= 50%) misses it too, 'any' keeps both cells it touches
+    assert torch.equal(encoder(post_mask_mode='area')(prompts)[1][0],
+                       expected)
+    assert encoder(post_mask_mode='any')(prompts)[1][0].sum() == 2
+    # an empty mask: every patch ties, all stay (no mask at all)
+    prompts[0, 0, 3] = 0
+    assert encoder(post_mask_mode='nearest')(prompts)[1].all()
+    assert encoder(post_masking=False)(prompts)[1] is None
 
 
 def test_alpha_embeddings_zero_init_equals_clip():
