@@ -13,6 +13,7 @@ from mmengine.dataset import BaseDataset
 
 from diffseg.utils.misc import check_choice
 from .prompt_count import draw_prompt_count, parse_prompt_range
+from .visit_seeding import VisitSeeder, global_rngs_seeded
 
 IGNORE_INDEX = 255
 INDEX_TOOL = 'python tools/dataset_converters/build_incontext_index.py CONFIG'
@@ -40,7 +41,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     that class (other images; same group when groups are set) with their
     masks, the query's mask of that class and ``gt_objects``, its mask of
     every annotated class (the prompt-agnostic baseline). Training draws a fresh class
-    and fresh prompts every time an image is visited; test mode uses a fixed
+    and fresh prompts every time an image is visited, reproducibly (see
+    :class:`VisitSeeder`); test mode uses a fixed
     list of episodes drawn once from ``seed`` ("fixed prompt-query pairs"),
     one per image, or one per (image, class) with ``episodes_per_image='all'``,
     optionally capped to ``num_episodes`` drawn from those (the usual
@@ -88,6 +90,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         self.episodes_per_image = episodes_per_image
         self.index_file = index_file
         self.progress = progress
+        self.visit_seeder = VisitSeeder()
         super().__init__(serialize_data=False, **kwargs)
 
     @abstractmethod
@@ -216,18 +219,27 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         return len(self.episodes if self.test_mode else self.data_list)
 
     # episodes ---------------------------------------------------------------
+    def _rand_another(self) -> int:
+        """The index mmengine tries after a rejected training episode, from
+        the visit's generator (not numpy's global one)."""
+        return int(self.visit_seeder.rng.integers(len(self)))
+
     def prepare_data(self, idx: int):
         if self.test_mode:
             query_idx, cls, seed = self.episodes[idx]
             rng = np.random.default_rng(seed)
         else:
-            rng = np.random.default_rng()
+            rng = self.visit_seeder.visit(idx)
             query_idx, cls = idx, None
         episode = self.build_episode(query_idx, cls, rng)
         if episode is None:
             return None  # mmengine draws another index in training
         episode['episode_idx'] = idx
-        return self.pipeline(episode)
+        if self.test_mode:
+            return self.pipeline(episode)
+        # the mmcv / mmseg augmentations draw from the global generators
+        with global_rngs_seeded(int(rng.integers(2**32))):
+            return self.pipeline(episode)
 
     def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
         """The episode dict of ``query_idx`` (class ``cls`` or drawn)."""
