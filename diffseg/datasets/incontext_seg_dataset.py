@@ -12,6 +12,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from diffseg.utils.misc import check_choice
+from .episode_file import capped_episodes, load_episode_file
 from .prompt_count import draw_prompt_count, parse_prompt_range
 from .visit_seeding import VisitSeeder, global_rngs_seeded
 
@@ -40,15 +41,14 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     An episode is a query image, a class present in it, K prompt images of
     that class (other images; same group when groups are set) with their
     masks, the query's mask of that class and ``gt_objects``, its mask of
-    every annotated class (the prompt-agnostic baseline). Training draws a fresh class
-    and fresh prompts every time an image is visited, reproducibly (see
-    :class:`VisitSeeder`); test mode uses a fixed
-    list of episodes drawn once from ``seed`` ("fixed prompt-query pairs"),
-    one per image, or one per (image, class) with ``episodes_per_image='all'``,
-    optionally capped to ``num_episodes`` drawn from those (the usual
-    1000-episode few-shot protocols).
-    With ``prompt_mode='swap'`` the test episodes are the same draws, less
-    those whose query shows no second class to swap to.
+    every annotated class (the prompt-agnostic baseline). Training draws a
+    fresh class and prompts at every visit of an image, reproducibly
+    (:class:`VisitSeeder`); test mode uses fixed episodes drawn once from
+    ``seed`` ("fixed prompt-query pairs"), one per image, or per (image,
+    class) with ``episodes_per_image='all'``, optionally capped to
+    ``num_episodes`` of those (the 1000-episode few-shot protocols), or read
+    from ``episode_file``. With ``prompt_mode='swap'`` the test episodes are
+    the same draws, less those whose query shows no second class.
 
     Args:
         num_prompts: K, or a (min, max) pair drawn per episode.
@@ -64,6 +64,9 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             ``tools/dataset_converters/build_incontext_index.py``); when set,
             it replaces the scan of ``load_data_list``. ``*_path`` entries
             are stored relative to ``data_root``.
+        episode_file: test episodes drawn once from the settings above and
+            stored (:mod:`~diffseg.datasets.episode_file`); each takes the
+            file's first ``num_prompts`` prompts.
         progress: show a progress bar while ``load_data_list`` scans.
     """
 
@@ -74,6 +77,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  episodes_per_image: str = 'one',
                  num_episodes: Optional[int] = None,
                  index_file: Optional[str] = None,
+                 episode_file: Optional[str] = None,
                  progress: bool = False,
                  **kwargs):
         check_choice('prompt_mode', prompt_mode, ('same', 'swap'))
@@ -89,6 +93,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         self.seed = seed
         self.episodes_per_image = episodes_per_image
         self.index_file = index_file
+        self.episode_file = episode_file
         self.progress = progress
         self.visit_seeder = VisitSeeder()
         super().__init__(serialize_data=False, **kwargs)
@@ -113,7 +118,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         for idx, info in enumerate(self.data_list):
             for cls in info['classes']:
                 self.images_of[(info.get('group'), cls)].append(idx)
-        self.episodes = (self._fixed_episodes() if self.test_mode else None)
+        self.episodes = None
+        if self.test_mode:
+            self.episodes = (load_episode_file(self, self.episode_file)
+                             if self.episode_file else self._fixed_episodes())
 
     def _map_paths(self, info: dict, fn: Callable[[str], str]) -> dict:
         """``info`` with ``fn`` applied to its ``*_path`` entries."""
@@ -199,20 +207,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                              'built; check the annotations and split files')
         if self.num_episodes is None:
             return episodes
-        return self._capped(episodes, self.num_episodes, rng)
-
-    @staticmethod
-    def _capped(episodes: List[Tuple[int, int, int]], n: int,
-                rng: np.random.Generator) -> List[Tuple[int, int, int]]:
-        """``n`` of ``episodes``: whole repeats of the list, then a draw
-        without replacement; repeats get fresh prompt seeds."""
-        repeats, rest = divmod(n, len(episodes))
-        picked = [episodes[i] for _ in range(repeats)
-                  for i in rng.permutation(len(episodes))]
-        picked += [episodes[i] for i in
-                   rng.choice(len(episodes), size=rest, replace=False)]
-        return [(idx, cls, int(rng.integers(2**31)))
-                for idx, cls, _ in picked]
+        return capped_episodes(episodes, self.num_episodes, rng)
 
     def __len__(self) -> int:
         self.full_init()
@@ -225,13 +220,16 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         return int(self.visit_seeder.rng.integers(len(self)))
 
     def prepare_data(self, idx: int):
+        prompts = None
         if self.test_mode:
-            query_idx, cls, seed = self.episodes[idx]
-            rng = np.random.default_rng(seed)
+            # the episode's seed, or its prompts read from the episode file
+            query_idx, cls, draw = self.episodes[idx]
+            prompts, rng = ((draw, None) if self.episode_file else
+                            (None, np.random.default_rng(draw)))
         else:
             rng = self.visit_seeder.visit(idx)
             query_idx, cls = idx, None
-        episode = self.build_episode(query_idx, cls, rng)
+        episode = self.build_episode(query_idx, cls, rng, prompts)
         if episode is None:
             return None  # mmengine draws another index in training
         episode['episode_idx'] = idx
@@ -241,8 +239,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         with global_rngs_seeded(int(rng.integers(2**32))):
             return self.pipeline(episode)
 
-    def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
-        """The episode dict of ``query_idx`` (class ``cls`` or drawn)."""
+    def build_episode(self, query_idx: int, cls, rng: np.random.Generator,
+                      prompt_indices: Optional[Sequence[int]] = None):
+        """The episode dict of ``query_idx`` (class ``cls`` or drawn), with
+        the prompts of ``prompt_indices`` (images of ``cls``) or drawn."""
         info = self.data_list[query_idx]
         classes = self._usable_classes(query_idx)
         if cls is None:
@@ -259,8 +259,12 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         label = self.checked_label(info, img)
         gt = (label == cls).astype(np.uint8)
         gt[label == IGNORE_INDEX] = IGNORE_INDEX
-        k = draw_prompt_count(self.k_range, rng)
-        prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
+        if prompt_indices is None:
+            k = draw_prompt_count(self.k_range, rng)
+            prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
+        else:
+            k = len(prompt_indices)
+            prompts = [self.read_prompt(i, prompt_cls) for i in prompt_indices]
         if prompts is None:
             return None
         objects = ((label != 0) & (label != IGNORE_INDEX)).astype(np.uint8)
@@ -272,27 +276,39 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                     img_path=info['img_path'], img_shape=img.shape[:2],
                     ori_shape=img.shape[:2])
 
-    def draw_prompts(self, query_idx: int, cls: int, k: int,
-                     rng: np.random.Generator):
-        """K (image, mask) pairs of ``cls`` from other images, or None."""
+    def draw_prompt_indices(self, query_idx: int, cls: int, k: int,
+                            rng: np.random.Generator):
+        """K other images showing ``cls`` (same group), in draw order, or
+        None (training) when fewer exist."""
         group = self.data_list[query_idx].get('group')
         candidates = [i for i in self.images_of[(group, cls)]
                       if i != query_idx]
         rng.shuffle(candidates)
-        prompts = []
+        picked = []
         for i in candidates:
-            info = self.data_list[i]
-            img = read_rgb(info['img_path'])
-            mask = (self.checked_label(info, img) == cls).astype(np.uint8)
-            if mask.any():  # an empty prompt mask is never used
-                prompts.append((img, mask))
-            if len(prompts) == k:
-                return prompts
+            # an empty prompt mask is never used
+            if (self.load_label(self.data_list[i]) == cls).any():
+                picked.append(i)
+            if len(picked) == k:
+                return picked
         if self.test_mode:
             raise ValueError(
-                f'class {cls} has {len(prompts)} usable prompt images for '
+                f'class {cls} has {len(picked)} usable prompt images for '
                 f'{self.data_list[query_idx]["img_path"]!r}; {k} are needed')
         return None
+
+    def read_prompt(self, idx: int, cls: int):
+        """(image, mask of ``cls``) of image ``idx``."""
+        info = self.data_list[idx]
+        img = read_rgb(info['img_path'])
+        return img, (self.checked_label(info, img) == cls).astype(np.uint8)
+
+    def draw_prompts(self, query_idx: int, cls: int, k: int,
+                     rng: np.random.Generator):
+        """K (image, mask) pairs of ``cls`` from other images, or None."""
+        indices = self.draw_prompt_indices(query_idx, cls, k, rng)
+        return (None if indices is None else
+                [self.read_prompt(i, cls) for i in indices])
 
     def checked_label(self, info: dict, img: np.ndarray) -> np.ndarray:
         label = self.load_label(info)

@@ -4,7 +4,7 @@ frame of its video)."""
 import os
 import os.path as osp
 from abc import abstractmethod
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.logging import print_log
@@ -84,6 +84,9 @@ class VideoInContextDataset(InContextSegDataset):
                 'first_frame_prompt=True prompts each frame with the first '
                 'frame of its video only, so num_prompts must be 1; got '
                 f'{num_prompts}')
+        if first_frame_prompt and kwargs.get('episode_file'):
+            raise ValueError('first_frame_prompt=True builds its episodes '
+                             'from the videos; give no episode_file')
         self.split_file = split_file
         self.frame_step = frame_step
         self.first_frame_prompt = first_frame_prompt
@@ -127,9 +130,10 @@ class VideoInContextDataset(InContextSegDataset):
         return episodes
 
     def build_episode(self, query_idx: int, cls: Optional[int],
-                      rng: np.random.Generator):
+                      rng: np.random.Generator,
+                      prompt_indices: Optional[Sequence[int]] = None):
         if not (self.test_mode and self.first_frame_prompt):
-            return super().build_episode(query_idx, cls, rng)
+            return super().build_episode(query_idx, cls, rng, prompt_indices)
         info = self.data_list[query_idx]
         first = self.data_list[self.first_frame_of[info['group']]]
         episode = self.first_frame_episode(info, first)

@@ -142,3 +142,37 @@ def test_real_config_names_missing_weights(tmp_path):
     cfg.model.autoencoder.pretrained = str(tmp_path / 'nowhere')
     with pytest.raises(FileNotFoundError, match='nowhere.*vae'):
         MODELS.build(cfg.model)
+
+
+# the rows of the paper's Tables 4-7 (configs/ldis/README.md)
+ABLATION_ROWS = [
+    'ldis1_sd15_1shot_160k_coco-ablation_256.py',
+    'ldis1_sd15-lora-r1_1shot_160k_icseg_256.py',
+    'ldis1_sd15-lora-r4_1shot_160k_icseg_256.py',
+    'ldis1_sd15-lora-r4-po_1shot_160k_icseg_256.py',
+    'ldis1_sd15-noisy-t500_1shot_160k_icseg_256.py',
+    'ldisn_sd15_1shot_160k_coco-ablation_256.py',
+    'ldisn_sd15-lora-r4_1shot_160k_icseg_256.py',
+    'ldisn_sd15-nopremask_1shot_160k_icseg_256.py',
+    'ldisn_sd15-nopostmask_1shot_160k_icseg_256.py',
+    'ldisn_sd15-nomask_1shot_160k_icseg_256.py',
+    'ldisn_sd15-vanillamask_1shot_160k_icseg_256.py',
+    'ldisn_sd15-perturbedmask_1shot_160k_icseg_256.py',
+] + [f'ldisn_sd15_{k}shot_160k_icseg_256.py' for k in (5, 10, 15, 20)]
+
+
+def test_ablation_rows_score_the_same_coco_episodes():
+    """Every row of Tables 4-7 tests on one COCO episode file (fixed
+    prompt-query pairs), differing at most in how many prompts it takes."""
+    datasets = {}
+    for name in ABLATION_ROWS:
+        cfg = Config.fromfile(osp.join(ROOT, 'configs', 'ldis', name))
+        assert cfg.val_dataloader == cfg.test_dataloader, name
+        dataset = cfg.test_dataloader.dataset.to_dict()
+        datasets[name] = (dataset.pop('num_prompts'), dataset)
+    counts = sorted({k for k, _ in datasets.values()})
+    assert counts == [1, 5, 10, 15, 20]
+    assert len({repr(d) for _, d in datasets.values()}) == 1
+    first = next(iter(datasets.values()))[1]
+    assert first['type'] == 'COCOInContextDataset' and first['test_mode']
+    assert first['episode_file'] and first['num_episodes'] == 1000
