@@ -1,5 +1,6 @@
 """Every config parses and builds; the real-model config loads real layouts."""
 import glob
+import inspect
 import os.path as osp
 
 import pytest
@@ -11,7 +12,7 @@ from transformers import CLIPVisionConfig, CLIPVisionModel
 
 from diffseg.models.prompt_encoders import (ALPHA_WEIGHTS_NAME,
                                             AlphaCLIPVisionEmbeddings)
-from diffseg.registry import MODELS
+from diffseg.registry import DATASETS, MODELS
 from diffseg.testing import TINY_CLIP, TINY_UNET, TINY_VAE
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -176,3 +177,34 @@ def test_ablation_rows_score_the_same_coco_episodes():
     first = next(iter(datasets.values()))[1]
     assert first['type'] == 'COCOInContextDataset' and first['test_mode']
     assert first['episode_file'] and first['num_episodes'] == 1000
+
+
+def test_benchmark_configs_follow_table_2():
+    """The paper's splits are the defaults where the releases allow."""
+    def load(name):
+        return Config.fromfile(osp.join(ROOT, 'configs', 'ldis', name))
+
+    cfg = load('ldis1_sd15_1shot_160k_icseg_256.py')
+    pascal, coco, davis, vspw = cfg.train_dataloader.dataset.datasets
+    assert (coco.ann_file, coco.img_dir) == (
+        'annotations/instances_train2014.json', 'train2014')
+    assert (vspw.num_classes, vspw.num_videos, vspw.frame_step) == (58, 1000,
+                                                                    4)
+    val = cfg.val_dataloader.dataset
+    assert val.type == 'PascalVOCInContextDataset'
+    assert (val.episodes_per_image, val.num_episodes) == ('all', 2000)
+    vspw_val = load('ldis1_sd15_1shot_160k_vspw-val_256.py').test_dataloader
+    assert (vspw_val.dataset.num_classes, vspw_val.dataset.num_videos,
+            vspw_val.dataset.subset_seed) == (58, 100, vspw.subset_seed)
+    coco_val = load('ldis1_sd15_1shot_160k_coco-val_256.py').test_dataloader
+    assert coco_val.dataset.img_dir == 'val2014'
+    for fold in range(4):
+        fold_cfg = load(f'ldis1_sd15_1shot_160k_coco20i-fold{fold}_256.py')
+        assert fold_cfg.train_dataloader.dataset.img_dir == 'train2014'
+        assert fold_cfg.test_dataloader.dataset.img_dir == 'val2014'
+    # DAVIS: the official davis2017-evaluation frames (the default)
+    davis_val = load('ldis1_sd15_1shot_160k_davis16-val_256.py')
+    dataset = DATASETS.get(davis_val.test_dataloader.dataset.type)
+    assert davis_val.test_dataloader.dataset.get(
+        'drop_last_frame', inspect.signature(dataset).parameters[
+            'drop_last_frame'].default) is True
