@@ -10,6 +10,7 @@ from mmengine.model import BaseModule
 from safetensors import safe_open
 from torch import nn
 from transformers import CLIPVisionConfig, CLIPVisionModel
+from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
 
 from diffseg.registry import PROMPT_ENCODERS
 from .alpha_clip_embeddings import AlphaCLIPVisionEmbeddings
@@ -21,6 +22,7 @@ ALPHA_KEY_SUFFIX = 'patch_embedding_alpha.weight'
 PRE_MASKING_MODES = ('none', 'multiply', 'alpha')
 POST_MASK_MODES = ('any', 'nearest', 'area')
 ALPHA_INITS = ('pretrained', 'zeros')
+PIXEL_NORMS = ('sd', 'clip')
 CONVERTER = 'tools/model_converters/alpha_clip_to_hf.py'
 
 
@@ -86,6 +88,10 @@ class CLIPPromptEncoder(BaseModule):
             CLIP, and train the convolution, also when ``freeze`` is set).
             With ``vision_config`` the convolution starts at zero and trains
             with the rest of the random-init CLIP.
+        pixel_norm: what CLIP sees: 'sd' (the prompts' [-1, 1] range, as
+            the reference code feeds Alpha-CLIP, skipping CLIP's own
+            normalisation) or 'clip' (CLIP's mean / std, as CLIP was
+            trained).
     """
 
     def __init__(self,
@@ -99,6 +105,7 @@ class CLIPPromptEncoder(BaseModule):
                  freeze: bool = False,
                  post_mask_mode: str = 'any',
                  alpha_init: str = 'pretrained',
+                 pixel_norm: str = 'sd',
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if (pretrained is None) == (vision_config is None):
@@ -116,6 +123,10 @@ class CLIPPromptEncoder(BaseModule):
         if alpha_init not in ALPHA_INITS:
             raise ValueError(f'alpha_init={alpha_init!r}; expected one of '
                              f'{ALPHA_INITS}')
+        if pixel_norm not in PIXEL_NORMS:
+            raise ValueError(f'pixel_norm={pixel_norm!r}; expected one of '
+                             f'{PIXEL_NORMS}')
+        self.pixel_norm = pixel_norm
         self.pre_masking = pre_masking
         self.post_masking = post_masking
         self.post_mask_mode = post_mask_mode
@@ -209,6 +220,10 @@ class CLIPPromptEncoder(BaseModule):
             rgb = F.interpolate(rgb, size, mode='bilinear',
                                 align_corners=False)
             clip_mask = F.interpolate(mask, size, mode='nearest')
+        if self.pixel_norm == 'clip':
+            mean, std = (rgb.new_tensor(v).view(1, 3, 1, 1)
+                         for v in (OPENAI_CLIP_MEAN, OPENAI_CLIP_STD))
+            rgb = ((rgb + 1) / 2 - mean) / std
         if self.pre_masking == 'multiply':
             rgb = rgb * clip_mask
         elif self.pre_masking == 'alpha':

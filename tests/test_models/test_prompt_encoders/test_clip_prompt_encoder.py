@@ -290,6 +290,26 @@ def test_alpha_init_zeros_trains_the_alpha_conv_of_a_frozen_clip(tmp_path):
     assert not any(p.requires_grad for p in enc.clip.parameters())
 
 
+def test_pixel_norm_clip_feeds_clips_own_normalisation():
+    """'sd' passes the [-1, 1] prompts as they are (the reference code);
+    'clip' maps them to [0, 1] and applies CLIP's mean / std."""
+    prompts = make_prompts(b=2, k=1)
+    sd = encoder(pre_masking='none', use_cls_token=True)
+    clip = encoder(pre_masking='none', use_cls_token=True, pixel_norm='clip')
+    clip.load_state_dict(sd.state_dict())
+    rgb = prompts[:, 0, :3]
+    mean = torch.tensor([0.48145466, 0.4578275, 0.40821073])[:, None, None]
+    std = torch.tensor([0.26862954, 0.26130258, 0.27577711])[:, None, None]
+    with torch.no_grad():
+        want_sd = sd.clip(pixel_values=rgb).last_hidden_state
+        want_clip = sd.clip(
+            pixel_values=((rgb + 1) / 2 - mean) / std).last_hidden_state
+    torch.testing.assert_close(sd(prompts)[0], want_sd)
+    torch.testing.assert_close(clip(prompts)[0], want_clip)
+    with pytest.raises(ValueError, match="'clip'"):
+        encoder(pixel_norm='imagenet')
+
+
 def test_init_errors(tmp_path):
     missing = tmp_path / 'no_clip_here'
     with pytest.raises(FileNotFoundError, match='no_clip_here') as err:
