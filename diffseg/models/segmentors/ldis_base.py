@@ -1,5 +1,6 @@
 """What LDIS-1 and LDIS-n share: components, prompt tokens, mask decoding."""
 import torch
+from einops import repeat
 
 from diffseg.models.utils import (class_prob_to_sample, fg_logits_to_samples,
                                   stack_gt_masks, to_original_size)
@@ -89,8 +90,8 @@ class BaseLDIS(BaseDiffSegModel):
         valid = inputs.get('prompt_valid')
         if valid is None or bool(valid.all()):
             return tokens, token_mask
-        per_prompt = tokens.shape[1] // prompts.shape[1]
-        valid = valid.repeat_interleave(per_prompt, dim=1)
+        valid = repeat(valid, 'b k -> b (k n)',
+                       n=tokens.shape[1] // prompts.shape[1])
         return tokens, valid if token_mask is None else token_mask & valid
 
     def query_latents(self, inputs: dict) -> torch.Tensor:
