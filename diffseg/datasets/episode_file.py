@@ -8,13 +8,11 @@ paths relative to ``data_root``. A dataset with ``episode_file`` and
 then share queries, classes and prompts with each other, and equal the
 episodes the dataset draws itself from the same seed.
 """
-import json
-import os
-import os.path as osp
-import tempfile
 from typing import List, Tuple
 
 import numpy as np
+
+from .json_files import read_json, write_json
 
 EPISODE_TOOL = ('python tools/dataset_converters/build_incontext_episodes.py '
                 'CONFIG --split test --num-prompts K')
@@ -37,6 +35,7 @@ def capped_episodes(episodes: List[Tuple[int, int, int]], n: int,
 
 
 def draw_settings(dataset) -> dict:
+    """The settings ``dataset`` draws its fixed episodes with."""
     return {key: getattr(dataset, key) for key in DRAW_KEYS}
 
 
@@ -63,18 +62,7 @@ def save_episode_file(dataset, path: str, num_prompts: int) -> int:
     content = dict(format=FORMAT, dataset=type(dataset).__name__,
                    num_prompts=num_prompts, **draw_settings(dataset),
                    episodes=episodes)
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            json.dump(content, f)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    write_json(path, content)
     return len(episodes)
 
 
@@ -88,16 +76,8 @@ def load_episode_file(dataset,
             'episode_file stores prompts of the query class: it needs '
             "prompt_mode='same' and a fixed num_prompts; got prompt_mode="
             f'{dataset.prompt_mode!r}, num_prompts={dataset.k_range}')
-    if not osp.isfile(path):
-        raise FileNotFoundError(
-            f'episode file {path!r} of {type(dataset).__name__} is missing; '
-            f'draw it once with `{EPISODE_TOOL}`')
-    try:
-        with open(path) as f:
-            content = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f'episode file {path!r} is not valid JSON ({e}); '
-                         f'rewrite it with `{EPISODE_TOOL}`') from e
+    content = read_json(path, f'episode file of {type(dataset).__name__}',
+                        f'draw it once with `{EPISODE_TOOL}`')
     if not (isinstance(content, dict) and content.get('format') == FORMAT
             and isinstance(content.get('episodes'), list)):
         raise ValueError(f'{path!r} is not an episode file (expected a JSON '

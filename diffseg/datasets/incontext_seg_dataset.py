@@ -1,8 +1,6 @@
 """In-context episodes over an annotated segmentation dataset on disk."""
-import json
 import os
 import os.path as osp
-import tempfile
 from abc import ABCMeta, abstractmethod
 from collections import defaultdict
 from typing import Callable, List, Optional, Sequence, Tuple, Union
@@ -13,6 +11,7 @@ from mmengine.dataset import BaseDataset
 
 from diffseg.utils.misc import check_choice
 from .episode_file import capped_episodes, load_episode_file
+from .json_files import read_json, write_json
 from .prompt_count import draw_prompt_count, parse_prompt_range
 from .visit_seeding import VisitSeeder, global_rngs_seeded
 
@@ -139,19 +138,11 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def load_index(self) -> List[dict]:
         """The data list stored in ``index_file``, checked."""
         path = self.index_file
-        if not osp.isfile(path):
-            raise FileNotFoundError(
-                f'index file {path!r} of {type(self).__name__} is missing; '
-                f'build it with `{INDEX_TOOL}`')
         expected = ('expected a JSON list of image dicts with "img_path" '
                     f'(a string) and "classes" (a list); rebuild it with '
                     f'`{INDEX_TOOL}`')
-        try:
-            with open(path) as f:
-                data_list = json.load(f)
-        except json.JSONDecodeError as e:
-            raise ValueError(f'index file {path!r} is not valid JSON ({e}); '
-                             f'{expected}') from e
+        data_list = read_json(path, f'index file of {type(self).__name__}',
+                              expected)
         if not isinstance(data_list, list):
             raise ValueError(f'index file {path!r} holds a '
                              f'{type(data_list).__name__}; {expected}')
@@ -167,19 +158,8 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def save_index(self, data_list: List[dict], path: str) -> None:
         """Write ``data_list`` (from ``load_data_list``) to ``path``
         atomically, for ``index_file``."""
-        folder = osp.dirname(osp.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix='.tmp')
-        try:
-            with os.fdopen(fd, 'w') as f:
-                json.dump([self._map_paths(info, self._relative)
-                           for info in data_list], f)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private
-            os.replace(tmp, path)
-        except BaseException:
-            if osp.exists(tmp):
-                os.remove(tmp)
-            raise
+        write_json(path, [self._map_paths(info, self._relative)
+                          for info in data_list])
 
     def _usable_classes(self, idx: int) -> List[int]:
         """Classes of image ``idx`` that some other image can prompt."""

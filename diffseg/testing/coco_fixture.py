@@ -12,6 +12,19 @@ COCO_CAT_IDS = (list(range(1, 12)) + list(range(13, 26)) + [27, 28] +
                 list(range(72, 83)) + list(range(84, 91)))
 
 
+# the reference's episode augmentation (configs/_base_/datasets/
+# incontext_pipelines_256.py) at 32 px
+AUGMENT_32 = [
+    dict(type='RandomResize', scale=(64, 32), ratio_range=(0.9, 1.1),
+         keep_ratio=True),
+    dict(type='mmseg.RandomCrop', crop_size=(32, 32), cat_max_ratio=0.75),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='mmseg.PhotoMetricDistortion'),
+    dict(type='Pad', size=(32, 32), pad_val=dict(img=(128, 128, 128),
+                                                 seg=255)),
+]
+
+
 def write_coco_tree(root: str,
                     split: str = 'train2014',
                     num_images: int = 6,

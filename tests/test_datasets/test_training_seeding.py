@@ -5,18 +5,9 @@ import torch
 from mmengine.runner import Runner
 
 from diffseg.datasets import COCOInContextDataset
-from diffseg.testing.coco_fixture import write_coco_tree
+from diffseg.testing.coco_fixture import AUGMENT_32, write_coco_tree
 
-AUGMENT = [
-    dict(type='RandomResize', scale=(64, 32), ratio_range=(0.9, 1.1),
-         keep_ratio=True),
-    dict(type='mmseg.RandomCrop', crop_size=(32, 32), cat_max_ratio=0.75),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='mmseg.PhotoMetricDistortion'),
-    dict(type='Pad', size=(32, 32), pad_val=dict(img=(128, 128, 128),
-                                                 seg=255)),
-]
-PIPELINE = [dict(type='EpisodeAugmentation', transforms=AUGMENT),
+PIPELINE = [dict(type='EpisodeAugmentation', transforms=AUGMENT_32),
             dict(type='PackInContextInputs')]
 
 

@@ -13,7 +13,7 @@ import time
 import torch
 
 from diffseg.engine.checkpoint_loader import load_from_local
-from diffseg.testing.coco_fixture import write_coco_tree
+from diffseg.testing.coco_fixture import AUGMENT_32, write_coco_tree
 from diffseg.testing.configs import REPO_ROOT, write_tiny_ldis1_config
 from diffseg.testing.tiny_models import TINY_UNET
 from diffseg.testing.tools import (run_tool, run_tool_in_process,
@@ -101,20 +101,11 @@ def test_resume_on_coco_draws_the_episodes_of_an_uninterrupted_run(tmp_path):
     ends with the weights of one that was not stopped (in this process: the
     kill itself is covered above)."""
     root = write_coco_tree(str(tmp_path / 'coco'))
-    augment = [
-        dict(type='RandomResize', scale=(64, 32), ratio_range=(0.9, 1.1),
-             keep_ratio=True),
-        dict(type='mmseg.RandomCrop', crop_size=(32, 32), cat_max_ratio=0.75),
-        dict(type='RandomFlip', prob=0.5),
-        dict(type='mmseg.PhotoMetricDistortion'),
-        dict(type='Pad', size=(32, 32),
-             pad_val=dict(img=(128, 128, 128), seg=255)),
-    ]
     dataset = dict(_delete_=True, type='COCOInContextDataset', data_root=root,
                    ann_file='annotations/instances_train2014.json',
                    img_dir='train2014',
                    pipeline=[dict(type='EpisodeAugmentation',
-                                  transforms=augment),
+                                  transforms=AUGMENT_32),
                              dict(type='PackInContextInputs')])
     config = write_config(str(tmp_path / 'tiny_ldisn_coco.py'),
                           train_dataloader=dict(dataset=dataset))

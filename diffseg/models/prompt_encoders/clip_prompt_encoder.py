@@ -13,6 +13,7 @@ from transformers import CLIPVisionConfig, CLIPVisionModel
 from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
 
 from diffseg.registry import PROMPT_ENCODERS
+from diffseg.utils.misc import check_choice
 from .alpha_clip_embeddings import AlphaCLIPVisionEmbeddings
 
 # Optional file beside a pretrained CLIP holding the Alpha-CLIP alpha conv:
@@ -114,18 +115,10 @@ class CLIPPromptEncoder(BaseModule):
                 'CLIP directory) and `vision_config` (CLIPVisionConfig kwargs '
                 f'for a random init); got pretrained={pretrained!r}, '
                 f'vision_config={vision_config!r}')
-        if pre_masking not in PRE_MASKING_MODES:
-            raise ValueError(f'pre_masking={pre_masking!r}; expected one of '
-                             f'{PRE_MASKING_MODES}')
-        if post_mask_mode not in POST_MASK_MODES:
-            raise ValueError(f'post_mask_mode={post_mask_mode!r}; expected '
-                             f'one of {POST_MASK_MODES}')
-        if alpha_init not in ALPHA_INITS:
-            raise ValueError(f'alpha_init={alpha_init!r}; expected one of '
-                             f'{ALPHA_INITS}')
-        if pixel_norm not in PIXEL_NORMS:
-            raise ValueError(f'pixel_norm={pixel_norm!r}; expected one of '
-                             f'{PIXEL_NORMS}')
+        check_choice('pre_masking', pre_masking, PRE_MASKING_MODES)
+        check_choice('post_mask_mode', post_mask_mode, POST_MASK_MODES)
+        check_choice('alpha_init', alpha_init, ALPHA_INITS)
+        check_choice('pixel_norm', pixel_norm, PIXEL_NORMS)
         self.pixel_norm = pixel_norm
         self.pre_masking = pre_masking
         self.post_masking = post_masking
@@ -171,7 +164,7 @@ class CLIPPromptEncoder(BaseModule):
                 f'{ALPHA_WEIGHTS_NAME}, no *{ALPHA_KEY_SUFFIX} tensor): it '
                 'is a plain CLIP, with which pre-masking would do nothing. '
                 f'Convert an Alpha-CLIP checkpoint with `python {CONVERTER} '
-                'clip_l14_grit20m_fultune_2xe.pth DIR` and set pretrained=DIR, '
+                'clip_l14_grit20m_fultune_2xe.pth DIR`, set pretrained=DIR, '
                 "or set alpha_init='zeros' to start the alpha convolution at "
                 "zero and train it, or pre_masking='none'")
         state = old.state_dict()

@@ -1,4 +1,4 @@
-"""From decoded maps on the padded query to predictions at the original size."""
+"""Decoded maps on the padded query -> predictions at the original size."""
 from typing import List
 
 import torch
