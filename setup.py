@@ -37,7 +37,7 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('configs', 'tools', 'tests', 'projects')),
     include_package_data=True,
-    python_requires='>=3.9',
+    python_requires='>=3.10',
     license='Apache License 2.0',
     install_requires=parse_requirements('runtime.txt'),
     extras_require={

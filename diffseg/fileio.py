@@ -1,4 +1,4 @@
-"""Reading and writing images, label maps and panoptic PNGs.
+"""Reading and writing images, label maps, panoptic PNGs and JSON files.
 
 Readers go through :mod:`mmengine.fileio` (``backend_args`` picks the
 storage backend, as in mmseg's datasets); writers are local and atomic: a
@@ -30,6 +30,23 @@ def read_bytes(path: str, what: str = 'file',
         return fileio.get(path, backend_args=backend_args)
     except (FileNotFoundError, IsADirectoryError) as e:
         raise FileNotFoundError(f'{what} {path!r} does not exist') from e
+
+
+def read_json(path: str, what: str = 'JSON file', fix: str = '',
+              backend_args: Optional[dict] = None):
+    """The content of the JSON file ``path``; a missing file or invalid
+    JSON is an error naming ``what`` (e.g. 'index file') and ``fix`` (how
+    to write a good one)."""
+    hint = f'; {fix}' if fix else ''
+    try:
+        text = fileio.get_text(path, backend_args=backend_args)
+    except (FileNotFoundError, IsADirectoryError) as e:
+        raise FileNotFoundError(f'{what} {path!r} is missing{hint}') from e
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f'{what} {path!r} is not valid JSON ({e}){hint}'
+                         ) from e
 
 
 def read_image(path: str, flag: str = 'color', what: str = 'image',

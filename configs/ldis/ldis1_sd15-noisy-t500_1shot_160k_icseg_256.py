@@ -1,6 +1,7 @@
-# The paper's noisy input z_t (Eq. 1) instead of the reference code's clean
-# latent (t = 0), here at t = 500 of the SD 1.5 schedule.
-_base_ = ['./ldis1_sd15_1shot_160k_icseg_256.py']
+# The paper's noisy LDIS-1 input z_t = sqrt(a_t) z_q + sqrt(1 - a_t) eps
+# instead of the reference code's clean latent (t = 0), here at t = 500 of
+# the SD 1.5 schedule.
+_base_ = ['./ldis1_sd15_1shot_160k_coco-ablation_256.py']
 model = dict(
     input_timestep=500,
     noise_scheduler=dict(type='DDPMScheduler',

@@ -1,5 +1,5 @@
 # Tab. 4: the 1-shot LDIS-n checkpoint evaluated with K = 15 prompts, whose
 # tokens are concatenated (each with its own post-mask).
-_base_ = ['./ldisn_sd15_1shot_160k_icseg_256.py']
+_base_ = ['./ldisn_sd15_1shot_160k_coco-ablation_256.py']
 val_dataloader = dict(dataset=dict(num_prompts=15))
 test_dataloader = val_dataloader

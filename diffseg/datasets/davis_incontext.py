@@ -21,7 +21,9 @@ class DAVIS16InContextDataset(VideoInContextDataset):
     ``first_frame_prompt=True`` is the DAVIS semi-supervised protocol (see
     :class:`VideoInContextDataset`); frames without foreground are queries
     too (gt all background), as DAVIS scores every frame, and are scored by
-    :class:`~diffseg.evaluation.VideoJF`.
+    :class:`~diffseg.evaluation.VideoJF`. By default the last frame of each
+    video is left out as well (``drop_last_frame=True``), as the official
+    davis2017-evaluation does; False scores it.
 
     Args:
         data_root: the DAVIS folder.
@@ -30,7 +32,8 @@ class DAVIS16InContextDataset(VideoInContextDataset):
         img_dir / ann_dir: frame and annotation folders under ``data_root``
             (``<dir>/<video>/<frame>.jpg`` / ``.png``).
         **kwargs: see :class:`VideoInContextDataset`
-            (``split_file``, ``frame_step``, ``first_frame_prompt``) and
+            (``split_file``, ``frame_step``, ``first_frame_prompt``,
+            ``drop_last_frame``) and
             :class:`InContextSegDataset`.
     """
 
@@ -40,10 +43,12 @@ class DAVIS16InContextDataset(VideoInContextDataset):
                  data_root: str,
                  img_dir: str = 'JPEGImages/480p',
                  ann_dir: str = 'Annotations/480p',
+                 drop_last_frame: bool = True,
                  **kwargs):
         self.img_dir = img_dir
         self.ann_dir = ann_dir
-        super().__init__(data_root=data_root, **kwargs)
+        super().__init__(data_root=data_root, drop_last_frame=drop_last_frame,
+                         **kwargs)
 
     def load_data_list(self) -> List[dict]:
         data_list = []

@@ -1,5 +1,4 @@
 """In-context episodes over an annotated segmentation dataset on disk."""
-import json
 import os
 import os.path as osp
 from abc import ABCMeta, abstractmethod
@@ -7,12 +6,13 @@ from collections import defaultdict
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine import fileio
 from mmengine.dataset import BaseDataset
 
-from diffseg.fileio import read_image, write_json
+from diffseg.fileio import read_image, read_json, write_json
 from diffseg.utils.misc import check_choice
+from .episode_file import capped_episodes, load_episode_file
 from .prompt_count import draw_prompt_count, parse_prompt_range
+from .visit_seeding import VisitSeeder, global_rngs_seeded
 
 IGNORE_INDEX = 255
 INDEX_TOOL = 'python tools/dataset_converters/build_incontext_index.py CONFIG'
@@ -33,14 +33,14 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     An episode is a query image, a class present in it, K prompt images of
     that class (other images; same group when groups are set) with their
     masks, the query's mask of that class and ``gt_objects``, its mask of
-    every annotated class (the prompt-agnostic baseline). Training draws a fresh class
-    and fresh prompts every time an image is visited; test mode uses a fixed
-    list of episodes drawn once from ``seed`` ("fixed prompt-query pairs"),
-    one per image, or one per (image, class) with ``episodes_per_image='all'``,
-    optionally capped to ``num_episodes`` drawn from those (the usual
-    1000-episode few-shot protocols).
-    With ``prompt_mode='swap'`` the test episodes are the same draws, less
-    those whose query shows no second class to swap to.
+    every annotated class (the prompt-agnostic baseline). Training draws a
+    fresh class and prompts at every visit of an image, reproducibly
+    (:class:`VisitSeeder`); test mode uses fixed episodes drawn once from
+    ``seed`` ("fixed prompt-query pairs"), one per image, or per (image,
+    class) with ``episodes_per_image='all'``, optionally capped to
+    ``num_episodes`` of those (the 1000-episode few-shot protocols), or read
+    from ``episode_file``. With ``prompt_mode='swap'`` the test episodes are
+    the same draws, less those whose query shows no second class.
 
     Args:
         num_prompts: K, or a (min, max) pair drawn per episode.
@@ -56,9 +56,12 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
             ``tools/dataset_converters/build_incontext_index.py``); when set,
             it replaces the scan of ``load_data_list``. ``*_path`` entries
             are stored relative to ``data_root``.
+        episode_file: test episodes drawn once from the settings above and
+            stored (:mod:`~diffseg.datasets.episode_file`); each takes the
+            file's first ``num_prompts`` prompts.
         progress: show a progress bar while ``load_data_list`` scans.
-        backend_args: storage backend of the images, annotations and index
-            file (``mmengine.fileio``, as in mmseg's datasets).
+        backend_args: storage backend of the images, annotations, index
+            and episode files (``mmengine.fileio``, as in mmseg's datasets).
         serialize_data: keep the data list pickled in one buffer (mmengine's
             ``BaseDataset`` option).
     """
@@ -70,6 +73,7 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                  episodes_per_image: str = 'one',
                  num_episodes: Optional[int] = None,
                  index_file: Optional[str] = None,
+                 episode_file: Optional[str] = None,
                  progress: bool = False,
                  backend_args: Optional[dict] = None,
                  serialize_data: bool = False,
@@ -87,8 +91,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         self.seed = seed
         self.episodes_per_image = episodes_per_image
         self.index_file = index_file
+        self.episode_file = episode_file
         self.progress = progress
         self.backend_args = backend_args
+        self.visit_seeder = VisitSeeder()
         super().__init__(serialize_data=serialize_data, **kwargs)
 
     @abstractmethod
@@ -112,7 +118,10 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         if self.serialize_data:
             self.data_bytes, self.data_address = self._serialize_data()
         self._fully_initialized = True
-        self.episodes = (self._fixed_episodes() if self.test_mode else None)
+        self.episodes = None
+        if self.test_mode:
+            self.episodes = (load_episode_file(self, self.episode_file)
+                             if self.episode_file else self._fixed_episodes())
 
     @property
     def num_images(self) -> int:
@@ -140,20 +149,11 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
     def load_index(self) -> List[dict]:
         """The data list stored in ``index_file``, checked."""
         path = self.index_file
-        try:
-            text = fileio.get_text(path, backend_args=self.backend_args)
-        except FileNotFoundError as e:
-            raise FileNotFoundError(
-                f'index file {path!r} of {type(self).__name__} is missing; '
-                f'build it with `{INDEX_TOOL}`') from e
         expected = ('expected a JSON list of image dicts with "img_path" '
                     f'(a string) and "classes" (a list); rebuild it with '
                     f'`{INDEX_TOOL}`')
-        try:
-            data_list = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f'index file {path!r} is not valid JSON ({e}); '
-                             f'{expected}') from e
+        data_list = read_json(path, f'index file of {type(self).__name__}',
+                              expected, self.backend_args)
         if not isinstance(data_list, list):
             raise ValueError(f'index file {path!r} holds a '
                              f'{type(data_list).__name__}; {expected}')
@@ -198,41 +198,42 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                              'built; check the annotations and split files')
         if self.num_episodes is None:
             return episodes
-        return self._capped(episodes, self.num_episodes, rng)
-
-    @staticmethod
-    def _capped(episodes: List[Tuple[int, int, int]], n: int,
-                rng: np.random.Generator) -> List[Tuple[int, int, int]]:
-        """``n`` of ``episodes``: whole repeats of the list, then a draw
-        without replacement; repeats get fresh prompt seeds."""
-        repeats, rest = divmod(n, len(episodes))
-        picked = [episodes[i] for _ in range(repeats)
-                  for i in rng.permutation(len(episodes))]
-        picked += [episodes[i] for i in
-                   rng.choice(len(episodes), size=rest, replace=False)]
-        return [(idx, cls, int(rng.integers(2**31)))
-                for idx, cls, _ in picked]
+        return capped_episodes(episodes, self.num_episodes, rng)
 
     def __len__(self) -> int:
         self.full_init()
         return len(self.episodes) if self.test_mode else self.num_images
 
     # episodes ---------------------------------------------------------------
+    def _rand_another(self) -> int:
+        """The index mmengine tries after a rejected training episode, from
+        the visit's generator (not numpy's global one)."""
+        return int(self.visit_seeder.rng.integers(len(self)))
+
     def prepare_data(self, idx: int):
+        prompts = None
         if self.test_mode:
-            query_idx, cls, seed = self.episodes[idx]
-            rng = np.random.default_rng(seed)
+            # the episode's seed, or its prompts read from the episode file
+            query_idx, cls, draw = self.episodes[idx]
+            prompts, rng = ((draw, None) if self.episode_file else
+                            (None, np.random.default_rng(draw)))
         else:
-            rng = np.random.default_rng()
+            rng = self.visit_seeder.visit(idx)
             query_idx, cls = idx, None
-        episode = self.build_episode(query_idx, cls, rng)
+        episode = self.build_episode(query_idx, cls, rng, prompts)
         if episode is None:
             return None  # mmengine draws another index in training
         episode['episode_idx'] = idx
-        return self.pipeline(episode)
+        if self.test_mode:
+            return self.pipeline(episode)
+        # the mmcv / mmseg augmentations draw from the global generators
+        with global_rngs_seeded(int(rng.integers(2**32))):
+            return self.pipeline(episode)
 
-    def build_episode(self, query_idx: int, cls, rng: np.random.Generator):
-        """The episode dict of ``query_idx`` (class ``cls`` or drawn)."""
+    def build_episode(self, query_idx: int, cls, rng: np.random.Generator,
+                      prompt_indices: Optional[Sequence[int]] = None):
+        """The episode dict of ``query_idx`` (class ``cls`` or drawn), with
+        the prompts of ``prompt_indices`` (images of ``cls``) or drawn."""
         info = self.get_data_info(query_idx)
         classes = self._usable_classes(query_idx)
         if cls is None:
@@ -249,8 +250,12 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
         label = self.checked_label(info, img)
         gt = (label == cls).astype(np.uint8)
         gt[label == IGNORE_INDEX] = IGNORE_INDEX
-        k = draw_prompt_count(self.k_range, rng)
-        prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
+        if prompt_indices is None:
+            k = draw_prompt_count(self.k_range, rng)
+            prompts = self.draw_prompts(query_idx, prompt_cls, k, rng)
+        else:
+            k = len(prompt_indices)
+            prompts = [self.read_prompt(i, prompt_cls) for i in prompt_indices]
         if prompts is None:
             return None
         objects = ((label != 0) & (label != IGNORE_INDEX)).astype(np.uint8)
@@ -262,28 +267,40 @@ class InContextSegDataset(BaseDataset, metaclass=ABCMeta):
                     img_path=info['img_path'], img_shape=img.shape[:2],
                     ori_shape=img.shape[:2])
 
-    def draw_prompts(self, query_idx: int, cls: int, k: int,
-                     rng: np.random.Generator):
-        """K (image, mask) pairs of ``cls`` from other images, or None."""
+    def draw_prompt_indices(self, query_idx: int, cls: int, k: int,
+                            rng: np.random.Generator):
+        """K other images showing ``cls`` (same group), in draw order, or
+        None (training) when fewer exist."""
         query = self.get_data_info(query_idx)
         group = query.get('group')
         candidates = [i for i in self.images_of[(group, cls)]
                       if i != query_idx]
         rng.shuffle(candidates)
-        prompts = []
+        picked = []
         for i in candidates:
-            info = self.get_data_info(i)
-            img = self.load_image(info)
-            mask = (self.checked_label(info, img) == cls).astype(np.uint8)
-            if mask.any():  # an empty prompt mask is never used
-                prompts.append((img, mask))
-            if len(prompts) == k:
-                return prompts
+            # an empty prompt mask is never used
+            if (self.load_label(self.get_data_info(i)) == cls).any():
+                picked.append(i)
+            if len(picked) == k:
+                return picked
         if self.test_mode:
             raise ValueError(
-                f'class {cls} has {len(prompts)} usable prompt images for '
+                f'class {cls} has {len(picked)} usable prompt images for '
                 f'{query["img_path"]!r}; {k} are needed')
         return None
+
+    def read_prompt(self, idx: int, cls: int):
+        """(image, mask of ``cls``) of image ``idx``."""
+        info = self.get_data_info(idx)
+        img = self.load_image(info)
+        return img, (self.checked_label(info, img) == cls).astype(np.uint8)
+
+    def draw_prompts(self, query_idx: int, cls: int, k: int,
+                     rng: np.random.Generator):
+        """K (image, mask) pairs of ``cls`` from other images, or None."""
+        indices = self.draw_prompt_indices(query_idx, cls, k, rng)
+        return (None if indices is None else
+                [self.read_prompt(i, cls) for i in indices])
 
     def checked_label(self, info: dict, img: np.ndarray) -> np.ndarray:
         label = self.load_label(info)

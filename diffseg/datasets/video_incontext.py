@@ -3,7 +3,7 @@ the first-frame protocol (frame 0 and its annotation prompt every later
 frame of its video)."""
 import os.path as osp
 from abc import abstractmethod
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine import fileio
@@ -51,7 +51,10 @@ class VideoInContextDataset(InContextSegDataset):
     kept frame t >= 1 of each listed video, videos in split order and frames
     in order, each prompted by the video's first frame and its annotation
     (``num_prompts`` must be 1). Videos whose first frame shows no class
-    cannot be prompted and are left out, with a warning. Episodes carry the
+    cannot be prompted and are left out, with a warning. With
+    ``drop_last_frame`` the last kept frame of each video is no query either
+    (the official davis2017-evaluation protocol scores frames 1 .. T-2).
+    Episodes carry the
     metainfo ``video`` (for per-video metrics) and ``prompt_key`` (the first
     frame's path: the model encodes the prompt once per video). Training
     ignores the flag.
@@ -63,6 +66,8 @@ class VideoInContextDataset(InContextSegDataset):
         split_file: video list relative to ``data_root``.
         frame_step: keep every ``frame_step``-th frame of each video.
         first_frame_prompt: test episodes prompted by the first frame.
+        drop_last_frame: with ``first_frame_prompt``, no episode for the
+            last kept frame of each video.
         **kwargs: see :class:`InContextSegDataset`.
     """
 
@@ -70,6 +75,7 @@ class VideoInContextDataset(InContextSegDataset):
                  split_file: str,
                  frame_step: int = 1,
                  first_frame_prompt: bool = False,
+                 drop_last_frame: bool = False,
                  **kwargs):
         if frame_step < 1:
             raise ValueError(f'frame_step must be >= 1, got {frame_step}')
@@ -79,9 +85,13 @@ class VideoInContextDataset(InContextSegDataset):
                 'first_frame_prompt=True prompts each frame with the first '
                 'frame of its video only, so num_prompts must be 1; got '
                 f'{num_prompts}')
+        if first_frame_prompt and kwargs.get('episode_file'):
+            raise ValueError('first_frame_prompt=True builds its episodes '
+                             'from the videos; give no episode_file')
         self.split_file = split_file
         self.frame_step = frame_step
         self.first_frame_prompt = first_frame_prompt
+        self.drop_last_frame = drop_last_frame
         super().__init__(**kwargs)
 
     @abstractmethod
@@ -112,6 +122,11 @@ class VideoInContextDataset(InContextSegDataset):
                     unprompted.append(video)
             elif video not in unprompted:
                 episodes.append((idx, None, 0))
+        if self.drop_last_frame:  # episodes are in frame order per video
+            last = {self.get_data_info(idx)['group']: n
+                    for n, (idx, _, _) in enumerate(episodes)}
+            drop = set(last.values())
+            episodes = [e for n, e in enumerate(episodes) if n not in drop]
         if unprompted:
             print_log(f'{type(self).__name__}: {len(unprompted)} video(s) '
                       'left out, their first frame shows no class to prompt '
@@ -124,9 +139,10 @@ class VideoInContextDataset(InContextSegDataset):
         return episodes
 
     def build_episode(self, query_idx: int, cls: Optional[int],
-                      rng: np.random.Generator):
+                      rng: np.random.Generator,
+                      prompt_indices: Optional[Sequence[int]] = None):
         if not (self.test_mode and self.first_frame_prompt):
-            return super().build_episode(query_idx, cls, rng)
+            return super().build_episode(query_idx, cls, rng, prompt_indices)
         info = self.get_data_info(query_idx)
         first = self.get_data_info(self.first_frame_of[info['group']])
         episode = self.first_frame_episode(info, first)

@@ -4,8 +4,10 @@ torch's safe loader (``weights_only=True``, the default since torch 2.6)
 reports a corrupt or truncated file as a "weights only load failed" error
 that suggests turning the safety off. diffseg replaces mmengine's loader of
 local paths (every ``load_from``, ``--resume`` and ``init_model``) by one
-that keeps the safe loader and tells the two cases apart: a refused object
-is named, an unreadable file is called unreadable.
+that keeps the safe loader, allows the globals of mmengine checkpoints for
+that load only (``torch.serialization.safe_globals``; other libraries' loads
+are not affected) and tells the two cases apart: a refused object is named,
+an unreadable file is called unreadable.
 """
 import os.path as osp
 import pickle
@@ -13,6 +15,8 @@ import re
 
 import torch
 from mmengine.runner import CheckpointLoader
+
+from diffseg.utils.compat import mmengine_checkpoint_globals
 
 _REFUSED = re.compile(r'Unsupported global: GLOBAL ([\w.]+)')
 
@@ -24,7 +28,9 @@ def load_from_local(filename: str, map_location=None):
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename!r} does not exist')
     try:
-        return torch.load(filename, map_location=map_location)
+        with torch.serialization.safe_globals(mmengine_checkpoint_globals()):
+            return torch.load(filename, map_location=map_location,
+                              weights_only=True)
     except Exception as error:  # the unpickler fails in many ways on junk
         refused = _REFUSED.search(str(error))
         if isinstance(error, pickle.UnpicklingError) and refused:

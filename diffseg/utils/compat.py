@@ -1,14 +1,17 @@
-"""Compatibility fixes applied when diffseg is imported.
+"""Compatibility fixes for the pinned OpenMMLab stack.
 
-1. mmcv-lite ships no compiled ops, and mmseg 1.2.2 imports ``mmcv.ops`` without a
-   guard (``mmseg/utils/mask_classification.py``), which makes ``mmseg.models``,
-   ``mmseg.datasets`` and ``mmseg.visualization`` unimportable. When the compiled
-   ops are missing, a stand-in ``mmcv.ops`` module is installed: ``point_sample``
-   is pure PyTorch, every other name raises an error saying that the compiled op
-   is needed.
-2. torch >= 2.6 loads checkpoints with ``weights_only=True``; mmengine 0.10.7
-   checkpoints carry a few non-tensor globals (message hub history, numpy
-   scalars). Those globals are allow-listed so resuming keeps the safe loader.
+mmcv-lite ships no compiled ops, and mmseg 1.2.2 imports ``mmcv.ops`` without a
+guard (``mmseg/utils/mask_classification.py``), which makes ``mmseg.models``,
+``mmseg.datasets`` and ``mmseg.visualization`` unimportable. When the compiled
+ops are missing, importing diffseg installs a stand-in ``mmcv.ops`` module:
+``point_sample`` is pure PyTorch, every other name raises an error saying that
+the compiled op is needed.
+
+:func:`mmengine_checkpoint_globals` lists the non-tensor globals of mmengine
+0.10.7 checkpoints (message hub history, numpy scalars); diffseg's checkpoint
+loader (``diffseg/engine/checkpoint_loader.py``) allows them for its own
+``weights_only`` loads only, inside ``torch.serialization.safe_globals``:
+importing diffseg leaves torch's process-wide allow-list unchanged.
 """
 import importlib
 import pickle
@@ -97,15 +100,13 @@ def _history_buffer_getattr(obj, name):
         f'refusing getattr({obj!r}, {name!r}) in a weights_only checkpoint')
 
 
-def allow_mmengine_checkpoint_globals():
-    """Allow-list the non-tensor globals of mmengine checkpoints for torch.load.
+def mmengine_checkpoint_globals() -> list:
+    """The non-tensor globals of mmengine checkpoints, for
+    ``torch.serialization.safe_globals`` around a ``weights_only`` load.
 
-    mmengine 0.10.7 calls ``torch.load`` without ``weights_only``; with
-    torch >= 2.6 that means the safe unpickler, which refuses these globals.
+    The ``(function, name)`` entry needs torch >= 2.6 (the floor of
+    requirements/runtime.txt).
     """
-    add_safe_globals = getattr(torch.serialization, 'add_safe_globals', None)
-    if add_safe_globals is None:
-        return []
     import numpy as np
     from mmengine.logging.history_buffer import HistoryBuffer
     np_core = getattr(np, '_core', None) or np.core
@@ -125,9 +126,7 @@ def allow_mmengine_checkpoint_globals():
             getattr(dtypes_module, name) for name in dir(dtypes_module)
             if name.endswith('DType')
         ]
-    add_safe_globals(allowed)
     return allowed
 
 
 install_mmcv_ops_shim()
-allow_mmengine_checkpoint_globals()

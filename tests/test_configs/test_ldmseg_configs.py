@@ -52,6 +52,8 @@ def test_real_config_builds_trains_and_predicts(path, tiny):
     cfg = Config.fromfile(path)
     if cfg.model.type == 'LDMSeg':
         assert cfg.model.sampler.num_inference_steps == 50
+        # the paper's best sampler (the reference code's DDIM is an option)
+        assert cfg.model.sampler.scheduler.type == 'DDPMScheduler'
         assert cfg.model.sampler.scheduler.timestep_spacing == 'trailing'
         assert cfg.model.noise_scheduler.prediction_type == 'epsilon'
         assert cfg.model.snr_gamma == 2.0

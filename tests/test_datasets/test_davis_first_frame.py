@@ -22,11 +22,17 @@ def first_frame_davis(root, **kwargs):
     return davis(root, test_mode=True, first_frame_prompt=True, **kwargs)
 
 
-def test_first_frame_episodes_in_order(davis_root):
-    ds = first_frame_davis(davis_root)
+@pytest.mark.parametrize('drop_last_frame', [True, False])
+def test_first_frame_episodes_in_order(davis_root, drop_last_frame):
+    """Frames 1 .. T-2 of each video (the official davis2017-evaluation
+    protocol, the default), or 1 .. T-1."""
+    ds = first_frame_davis(davis_root, drop_last_frame=drop_last_frame)
+    last = int(drop_last_frame)
     expected = [(video, i) for video, n in DAVIS_VIDEOS.items()
-                for i in range(1, n)]
+                for i in range(1, n - last)]
     assert len(ds) == len(expected)
+    if drop_last_frame:
+        assert len(first_frame_davis(davis_root)) == len(expected)
     for idx, (video, i) in enumerate(expected):
         ep = ds.prepare_data(idx)
         stem = f'{i:05d}'
@@ -52,7 +58,7 @@ def test_first_frame_episodes_in_order(davis_root):
 
 def test_first_frame_metainfo_packed(davis_root):
     ds = first_frame_davis(
-        davis_root, frame_step=2,
+        davis_root, frame_step=2, drop_last_frame=False,
         pipeline=[dict(type='PackInContextInputs')])
     # bear keeps 00000, 00002, 00004; car keeps 00000, 00002
     assert len(ds) == 3

@@ -30,9 +30,8 @@ def davis(root, **kwargs):
 def vspw(root, **kwargs):
     kwargs.setdefault('frame_step', 1)
     kwargs.setdefault('stuff_classes', (STUFF, ))
-    return VSPWInContextDataset(data_root=root,
-                                split_file='train.txt',
-                                **kwargs)
+    kwargs.setdefault('split_file', 'train.txt')
+    return VSPWInContextDataset(data_root=root, **kwargs)
 
 
 @pytest.fixture
@@ -180,3 +179,38 @@ def test_vspw_test_episodes_fixed_and_errors(vspw_root, tmp_path):
     (tmp_path / 'train.txt').write_text('v3\n')
     with pytest.raises(FileNotFoundError, match='v3/origin'):
         vspw(vspw_root)
+
+
+def test_vspw_category_and_video_subsets(tmp_path):
+    """The paper's subset lists are not published: a category file, or
+    seeded draws of the categories and videos, the same in every split."""
+    videos = {'v1': (3, STUFF), 'v2': (3, 7), 'v3': (5, 7), 'v4': (9, 3)}
+    root = write_vspw_tree(str(tmp_path / 'vspw'), videos=videos)
+    write_vspw_tree(root, videos=videos, split_file='val.txt')
+    (tmp_path / 'classes.txt').write_text('3\nPlayground_slide\n')  # id 7
+    ds = vspw(root, stuff_classes=(), class_file=str(tmp_path / 'classes.txt'))
+    assert ds.kept_classes == (3, 7)
+    assert {i['group']: i['classes'] for i in ds.data_list} == {
+        'v1': [3], 'v2': [3, 7], 'v3': [7], 'v4': [3]}
+    label = ds.load_label(ds.data_list[0])
+    assert set(np.unique(label)) == {0, 3, 255}  # 12: not kept
+    # 2 of the 124 categories, 2 of the 4 videos, drawn from subset_seed
+    a = vspw(root, stuff_classes=(), num_classes=2, num_videos=2)
+    b = vspw(root, stuff_classes=(), num_classes=2, num_videos=2,
+             split_file='val.txt')
+    assert a.kept_classes == b.kept_classes and len(a.kept_classes) == 2
+    assert all(c in a.kept_classes for i in a.data_list for c in i['classes'])
+    groups = list(dict.fromkeys(i['group'] for i in a.data_list))
+    assert len(groups) == 2 and groups == sorted(groups)
+    others = [vspw(root, stuff_classes=(), num_classes=2, num_videos=2,
+                   subset_seed=s) for s in range(1, 6)]
+    assert any(o.kept_classes != a.kept_classes for o in others)
+    assert any([i['group'] for i in o.data_list] !=
+               [i['group'] for i in a.data_list] for o in others)
+    with pytest.raises(ValueError, match='not both'):
+        vspw(root, class_file=str(tmp_path / 'classes.txt'), num_classes=2)
+    with pytest.raises(ValueError, match='lists 4'):
+        vspw(root, num_videos=5)
+    (tmp_path / 'bad.txt').write_text('3\nunicorn\n')
+    with pytest.raises(ValueError, match="'unicorn' is neither"):
+        vspw(root, class_file=str(tmp_path / 'bad.txt'))

@@ -3,6 +3,7 @@ import torch
 
 from diffseg.engine.checkpoint_fit import (compare_state_dicts,
                                            describe_mismatch)
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.engine.hooks import CheckpointMismatchError
 
 
@@ -62,7 +63,7 @@ def test_missing_keys_and_their_exceptions(toy_runner, tmp_path):
 def test_resume_names_the_checkpoint(toy_runner, tmp_path):
     toy_runner(max_iters=2).train()
     path = tmp_path / 'work_dir' / 'iter_2.pth'
-    ckpt = torch.load(path)
+    ckpt = load_from_local(path)
     ckpt['state_dict']['extra'] = torch.zeros(1)
     torch.save(ckpt, path)
     runner = toy_runner(resume=True,

@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.engine.hooks import NonFiniteLossError
 from diffseg.engine.hooks.nonfinite_loss_hook import nonfinite_losses
 from _helpers.configs import write_tiny_ldis1_config
@@ -31,7 +32,7 @@ def test_stops_before_the_checkpoint_of_the_bad_iteration(toy_runner,
     # iteration 4 would have saved a checkpoint: the NaN weights never did
     assert not (work_dir / 'iter_4.pth').exists()
     assert (work_dir / 'last_checkpoint').read_text().endswith('iter_2.pth')
-    ckpt = torch.load(work_dir / 'iter_2.pth')
+    ckpt = load_from_local(work_dir / 'iter_2.pth')
     assert ckpt['meta']['iter'] == 2
     assert torch.isfinite(ckpt['state_dict']['weight']).all()
 

@@ -8,6 +8,7 @@ from mmengine.runner import Runner
 from torch import nn
 
 from diffseg.apis import init_model
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.engine.hooks import TrainableWeightsCheckpointHook
 from diffseg.registry import HOOKS
 from _helpers.configs import write_tiny_ldis1_config
@@ -70,7 +71,7 @@ def test_lora_checkpoint_round_trip(tmp_path):
     trained = runner.train().eval()
 
     ckpt_path = str(tmp_path / 'work_dir' / 'iter_2.pth')
-    ckpt = torch.load(ckpt_path)
+    ckpt = load_from_local(ckpt_path)
     assert ckpt['meta']['trainable_only'] is True
     keys = set(ckpt['state_dict'])
     assert keys == {n for n, p in trained.named_parameters()

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -102,21 +103,62 @@ def test_prompts_stack_with_mask_channel():
     assert (mask[:, :, 0, 0] == 0).all()  # 255 -> 0
 
 
-def test_prompt_resize():
+def test_prompt_resize_pads_to_square_first():
     pre = InContextDataPreProcessor(size_divisor=8, prompt_size=(8, 8))
     ep = make_episode(16, 16, k=1, ph=12, pw=16)
     p_img = ep[1].prompt_imgs.clone()
     p_mask = ep[1].prompt_masks.clone()
     prompts = pre(batch(ep))['inputs']['prompts']
     assert prompts.shape == (1, 1, 4, 8, 8)
-    ref_img = F.interpolate((p_img.float() - 127.5) / 127.5, (8, 8),
-                            mode='bilinear', align_corners=False)
+    # 12 x 16 -> padded to 16 x 16 (bottom rows 0), then halved
+    padded = torch.zeros(1, 3, 16, 16)
+    padded[:, :, :12] = (p_img.float() - 127.5) / 127.5
+    ref_img = F.interpolate(padded, (8, 8), mode='bilinear',
+                            align_corners=False)
     torch.testing.assert_close(prompts[0, :, :3], ref_img)
-    # nearest: out pixel (i, j) takes in pixel (floor(i*12/8), floor(j*16/8))
-    m = (p_mask[0] == 1).float()
-    rows = [int(i * 12 / 8) for i in range(8)]
-    cols = [int(j * 16 / 8) for j in range(8)]
-    torch.testing.assert_close(prompts[0, 0, 3], m[rows][:, cols])
+    # nearest: out pixel (i, j) takes padded pixel (2i, 2j)
+    m = torch.zeros(16, 16)
+    m[:12] = (p_mask[0] == 1).float()
+    torch.testing.assert_close(prompts[0, 0, 3], m[::2, ::2])
+    assert not prompts[0, 0, :, 6:].any()  # the padding: grey, no mask
+
+
+def test_non_square_prompt_is_not_stretched():
+    """A DAVIS-sized prompt (854 x 480) through the test pipeline and the
+    preprocessor: a square object stays square in the prompt and in the
+    16 x 16 post-mask grid, at the same place as in a square crop."""
+    from diffseg.datasets.transforms import ResizeEpisode
+    from diffseg.models.prompt_encoders import CLIPPromptEncoder
+    img = np.random.default_rng(0).integers(0, 256, (480, 854, 3), np.uint8)
+    mask = np.zeros((480, 854), np.uint8)
+    mask[96:288, 320:512] = 1  # 192 x 192 px
+    episode = ResizeEpisode(scale=(256, 256), resize_gt=False)(dict(
+        img=img, gt_seg_map=mask, prompt_imgs=[img], prompt_masks=[mask]))
+    sample = InContextDataSample()
+    sample.prompt_imgs = torch.from_numpy(
+        episode['prompt_imgs'][0].transpose(2, 0, 1).copy())[None]
+    sample.prompt_masks = torch.from_numpy(episode['prompt_masks'][0])[None]
+    sample.set_metainfo(dict(ori_shape=(480, 854), img_shape=(144, 256)))
+    pre = InContextDataPreProcessor(prompt_size=(224, 224))
+    prompts = pre(dict(inputs=[torch.zeros(3, 144, 256, dtype=torch.uint8)],
+                       data_samples=[sample]))['inputs']['prompts']
+    rows = prompts[0, 0, 3].any(1).nonzero()[:, 0]
+    cols = prompts[0, 0, 3].any(0).nonzero()[:, 0]
+    # 192 px of 854 on a 224 px side: 50.4 px, in both directions
+    assert abs(len(rows) - 192 * 224 / 854) <= 1.5
+    assert abs(len(cols) - 192 * 224 / 854) <= 1.5
+    assert abs(rows[0].item() - 96 * 224 / 854) <= 1.5
+    assert abs(cols[0].item() - 320 * 224 / 854) <= 1.5
+    # the image fills the top 480 / 854 of the square; the rest is padding
+    assert not prompts[0, 0, :, 127:].any()
+    grid = CLIPPromptEncoder(vision_config=dict(
+        hidden_size=32, intermediate_size=37, num_attention_heads=4,
+        num_hidden_layers=1, image_size=224, patch_size=14),
+        post_mask_mode='area').token_mask(
+            prompts[0, :, 3:], (16, 16)).reshape(16, 16)
+    kept_rows = grid.any(1).nonzero()[:, 0]
+    kept_cols = grid.any(0).nonzero()[:, 0]
+    assert len(kept_rows) == len(kept_cols) >= 3  # 50.4 px, 14 px cells
 
 
 def test_prompt_sizes_differ_without_prompt_size():

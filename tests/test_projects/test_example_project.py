@@ -4,6 +4,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.models.prompt_encoders import BasePromptEncoder
 from diffseg.registry import MODELS, PROMPT_ENCODERS
 from _helpers.configs import write_tiny_ldis1_config
@@ -122,7 +123,7 @@ def test_project_trains_with_its_encoder(tmp_path):
             _delete_=True, type='MeanColourPromptEncoder', out_dim=16)))
     work_dir = tmp_path / 'work_dir'
     run_tool('train.py', config, '--work-dir', work_dir)
-    ckpt = torch.load(work_dir / 'iter_4.pth')
+    ckpt = load_from_local(work_dir / 'iter_4.pth')
     keys = {k for k in ckpt['state_dict'] if k.startswith('prompt_encoder.')}
     assert keys == {f'prompt_encoder.{name}.{p}'
                     for name in ('patchify', 'colour_embed', 'proj')

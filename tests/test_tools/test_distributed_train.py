@@ -9,6 +9,7 @@ import sys
 import pytest
 import torch
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from _helpers.configs import write_tiny_ldis1_config
 from _helpers.paths import REPO_ROOT
 from _helpers.tools import run_tool_in_process, tool_env
@@ -59,9 +60,9 @@ def test_two_processes_match_one_on_the_same_global_batch(tmp_path):
 
     states = {}
     for it in range(1, ITERS + 1):
-        one = torch.load(tmp_path / 'one' / f'iter_{it}.pth')['state_dict']
-        two_state = torch.load(tmp_path / 'two' /
-                               f'iter_{it}.pth')['state_dict']
+        name = f'iter_{it}.pth'
+        one = load_from_local(tmp_path / 'one' / name)['state_dict']
+        two_state = load_from_local(tmp_path / 'two' / name)['state_dict']
         assert one.keys() == two_state.keys()
         for key in one:  # about 1e-6 apart where training moved 0.1
             torch.testing.assert_close(two_state[key], one[key], rtol=1e-4,

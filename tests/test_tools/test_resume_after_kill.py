@@ -12,6 +12,8 @@ import time
 
 import torch
 
+from diffseg.engine.checkpoint_loader import load_from_local
+from _helpers.coco_fixture import AUGMENT_32, write_coco_tree
 from _helpers.configs import write_tiny_ldis1_config
 from _helpers.paths import REPO_ROOT
 from _helpers.tiny_models import TINY_UNET
@@ -22,7 +24,7 @@ LDISN_TINY = osp.join(REPO_ROOT, 'configs', 'ldis',
 MAX_ITERS = 8
 
 
-def write_config(path: str) -> str:
+def write_config(path: str, **overrides) -> str:
     return write_tiny_ldis1_config(
         path, base=LDISN_TINY,
         model=dict(denoiser=dict(_delete_=True, type='DiffusersUNet',
@@ -32,7 +34,7 @@ def write_config(path: str) -> str:
         optim_wrapper=dict(optimizer=dict(lr=1e-2)),
         param_scheduler=[dict(type='LinearLR', start_factor=0.1,
                               by_epoch=False, begin=0, end=MAX_ITERS)],
-        default_hooks=dict(checkpoint=dict(interval=2)))
+        default_hooks=dict(checkpoint=dict(interval=2)), **overrides)
 
 
 def recorded(work_dir) -> str:
@@ -54,7 +56,7 @@ def kill_after_first_checkpoint(proc, work_dir, timeout: float = 120) -> str:
 
 
 def state_dict(path) -> dict:
-    return torch.load(path)['state_dict']  # weights_only=True
+    return load_from_local(path)['state_dict']
 
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
@@ -89,5 +91,39 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
     unet = [k for k in want if k.startswith('denoiser.')]
     moved = [k for k in unet if not torch.equal(want[k], start[k])]
     assert len(moved) > 0.9 * len(unet)  # the resumed iterations trained
+    for key in want:
+        assert torch.equal(got[key], want[key]), key
+
+
+def test_resume_on_coco_draws_the_episodes_of_an_uninterrupted_run(tmp_path):
+    """The file-backed datasets draw a fresh class, prompts and augmentation
+    at every visit; after a stop at iteration 4 and ``--resume`` the run
+    ends with the weights of one that was not stopped (in this process: the
+    kill itself is covered above)."""
+    root = write_coco_tree(str(tmp_path / 'coco'))
+    dataset = dict(_delete_=True, type='COCOInContextDataset', data_root=root,
+                   ann_file='annotations/instances_train2014.json',
+                   img_dir='train2014',
+                   pipeline=[dict(type='EpisodeAugmentation',
+                                  transforms=AUGMENT_32),
+                             dict(type='PackInContextInputs')])
+    config = write_config(str(tmp_path / 'tiny_ldisn_coco.py'),
+                          train_dataloader=dict(dataset=dataset))
+    runs = {}
+    for name, args in (('reference', ()),
+                       ('stopped', ('train_cfg.max_iters=4', )),
+                       ('stopped', ('--resume', ))):
+        work_dir = tmp_path / name
+        options = [a for a in args if a != '--resume']
+        run_tool_in_process(
+            'train.py', config, '--work-dir', work_dir, *args[len(options):],
+            '--cfg-options', f'experiment_name={name}_{len(runs)}_'
+            f'{tmp_path.name}', *options)
+        runs[name] = work_dir
+    final = f'iter_{MAX_ITERS}.pth'
+    got = state_dict(runs['stopped'] / final)
+    want = state_dict(runs['reference'] / final)
+    start = state_dict(runs['stopped'] / 'iter_4.pth')
+    assert any(not torch.equal(want[k], start[k]) for k in want)
     for key in want:
         assert torch.equal(got[key], want[key]), key

@@ -4,6 +4,7 @@ import os.path as osp
 import torch
 from mmengine.config import Config
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from _helpers.configs import write_tiny_ldis1_config
 from _helpers.paths import DEMO_CONFIG, REPO_ROOT
 from _helpers.tools import run_tool_in_process
@@ -40,7 +41,7 @@ def test_ema_checkpointing_bf16_config_trains_and_resumes(tmp_path):
     # checkpoints hold the average in state_dict, the raw weights in
     # ema_state_dict; mmengine's EMA starts at the first weights, then
     # ema <- (1 - m) ema + m w
-    ckpts = [torch.load(work_dir / f'iter_{it}.pth') for it in (1, 2)]
+    ckpts = [load_from_local(work_dir / f'iter_{it}.pth') for it in (1, 2)]
     raw = [{k[len('module.'):]: v for k, v in c['ema_state_dict'].items()
             if k.startswith('module.')} for c in ckpts]
     ema = [c['state_dict'] for c in ckpts]
@@ -55,7 +56,7 @@ def test_ema_checkpointing_bf16_config_trains_and_resumes(tmp_path):
     run_tool_in_process('train.py', config, '--work-dir', work_dir,
                         '--resume', '--cfg-options',
                         f'experiment_name=resumed_{tmp_path.name}')
-    third = torch.load(work_dir / 'iter_3.pth')
+    third = load_from_local(work_dir / 'iter_3.pth')
     assert third['meta']['iter'] == 3 and 'ema_state_dict' in third
 
 

@@ -6,8 +6,8 @@ import subprocess
 
 import cv2
 import pytest
-import torch
 
+from diffseg.engine.checkpoint_loader import load_from_local
 from _helpers.paths import REPO_ROOT
 from _helpers.tools import run_tool
 
@@ -17,7 +17,7 @@ def test_train_writes_checkpoints(tiny_run):
     assert 'Saving checkpoint at 2 iterations' in tiny_run['first']
     assert 'Iter(train) [2/2]' in tiny_run['first']
     for it in (2, 4):
-        ckpt = torch.load(work_dir / f'iter_{it}.pth')  # weights_only=True
+        ckpt = load_from_local(work_dir / f'iter_{it}.pth')
         assert ckpt['meta']['iter'] == it
         assert any(k.startswith('denoiser.') for k in ckpt['state_dict'])
     # validation ran at the end, on the prompted and the baseline episodes
@@ -30,7 +30,7 @@ def test_resume_continues_from_the_last_checkpoint(tiny_run):
     assert 'resumed epoch: 0, iter: 2' in log
     assert 'Iter(train) [1/4]' not in log and 'Iter(train) [2/4]' not in log
     assert 'Iter(train) [3/4]' in log and 'Iter(train) [4/4]' in log
-    ckpt = torch.load(tiny_run['work_dir'] / 'iter_4.pth')
+    ckpt = load_from_local(tiny_run['work_dir'] / 'iter_4.pth')
     assert ckpt['meta']['iter'] == 4
 
 

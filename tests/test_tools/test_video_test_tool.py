@@ -47,19 +47,19 @@ def test_vspw_multi_category_per_video(tiny_run, tmp_path):
     assert 'prompt swapped' not in stdout
 
 
-@pytest.mark.parametrize('frame_step', [2])
-def test_davis_jf_per_video(tiny_run, tmp_path, frame_step):
+def test_davis_jf_per_video(tiny_run, tmp_path):
     root = write_davis_tree(str(tmp_path / 'davis'))
     config = video_test_config(
         str(tmp_path / 'davis_cfg.py'),
         dict(type='DAVIS16InContextDataset', data_root=root,
-             split_file=DAVIS_SPLIT, frame_step=frame_step),
+             split_file=DAVIS_SPLIT),
         [dict(type='VideoJF')])
     stdout, summary = run_test(tiny_run, config, tmp_path / 'davis_work')
     per_video = summary['per_video']['VideoJF']
-    # bear keeps frames 0, 2, 4 and car 0, 2: frame 0 prompts the others
-    assert {v: f['frames'] for v, f in per_video.items()} == {'bear': 2,
-                                                             'car': 1}
+    # bear has frames 0-4 and car 0-3: frame 0 prompts the others, the last
+    # frame is not scored (davis2017-evaluation)
+    assert {v: f['frames'] for v, f in per_video.items()} == {'bear': 3,
+                                                             'car': 2}
     mean_j = sum(f['J-Mean'] for f in per_video.values()) / 2
     assert summary['metrics']['J-Mean'] == pytest.approx(mean_j, abs=0.01)
     assert 'J&F-Mean' in stdout[stdout.index('VideoJF per video'):]

@@ -6,7 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import diffseg  # noqa: F401  (installs the shim and the allow-list)
+import diffseg  # noqa: F401  (installs the shim)
+from diffseg.engine.checkpoint_loader import load_from_local
 from diffseg.utils import compat
 from diffseg.utils.compat import point_sample
 
@@ -107,7 +108,7 @@ def test_torch_load_weights_only_mmengine_globals(tmp_path):
         weight=torch.ones(2))
     path = tmp_path / 'ckpt.pth'
     torch.save(state, path)
-    loaded = torch.load(path)  # default: weights_only=True on torch >= 2.6
+    loaded = load_from_local(path)  # weights_only=True
     hb = loaded['message_hub']['log_scalars']['train/loss']
     assert isinstance(hb, HistoryBuffer)
     assert hb.current() == pytest.approx(2.5)
@@ -128,7 +129,7 @@ def test_torch_load_message_hub_state(tmp_path):
     hub.update_info('iter', 3)
     path = tmp_path / 'hub.pth'
     torch.save(dict(message_hub=hub.state_dict(), meta=dict(epoch=1)), path)
-    loaded = torch.load(path)
+    loaded = load_from_local(path)
     buf = loaded['message_hub']['log_scalars']['train/loss']
     assert buf.mean() == pytest.approx(1.0)
     assert buf.statistics('current') == pytest.approx(1.5)
@@ -148,7 +149,9 @@ def test_weights_only_getattr_is_restricted(tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save(dict(x=_Evil()), path)
     with pytest.raises(Exception, match='refusing getattr'):
-        torch.load(path)
+        with torch.serialization.safe_globals(
+                compat.mmengine_checkpoint_globals()):
+            torch.load(path, weights_only=True)
     with pytest.raises(Exception, match='refusing getattr'):
         compat._history_buffer_getattr(HistoryBuffer, '_statistics_methods')
     with pytest.raises(Exception, match='refusing getattr'):
@@ -159,5 +162,35 @@ def test_weights_only_getattr_is_restricted(tmp_path):
 
 def test_allow_list_contents():
     from mmengine.logging.history_buffer import HistoryBuffer
-    allowed = compat.allow_mmengine_checkpoint_globals()
+    allowed = compat.mmengine_checkpoint_globals()
     assert HistoryBuffer in allowed and np.ndarray in allowed
+
+
+def test_import_leaves_torch_safe_globals_unchanged(tmp_path):
+    """The allow-list holds for diffseg's own checkpoint loads only: other
+    libraries' weights_only loads still refuse mmengine's globals. (torch
+    registers its own classes, e.g. DTensor, when its submodules load.)"""
+    from mmengine.logging.history_buffer import HistoryBuffer
+    buf = HistoryBuffer()
+    buf.update(np.float64(1.5))
+    path = tmp_path / 'hub.pth'
+    torch.save(dict(buf=buf), path)
+    code = ('import pickle, sys, torch\n'
+            'before = list(torch.serialization.get_safe_globals())\n'
+            'import diffseg, diffseg.engine\n'
+            'from diffseg.utils.setup_env import register_all_modules\n'
+            'register_all_modules()\n'
+            'from diffseg.engine.checkpoint_loader import load_from_local\n'
+            'load_from_local(sys.argv[1])\n'
+            'added = [g for g in torch.serialization.get_safe_globals()\n'
+            '         if g not in before]\n'
+            'assert all(getattr(g, "__module__", "").startswith("torch.")\n'
+            '           for g in added), added\n'
+            'try:\n'
+            '    torch.load(sys.argv[1], weights_only=True)\n'
+            'except pickle.UnpicklingError:\n'
+            '    print("refused")\n')
+    proc = subprocess.run([sys.executable, '-c', code, str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == 'refused'

@@ -1,9 +1,8 @@
 # COCO-20i 1-shot, fold 0, at 256 px: train episodes on the 60 classes outside
 # the fold, test episodes on the fold's 20 classes (class c is in fold
-# (c - 1) % 4). Built on COCO 2017 (train2017 / val2017, disjoint) rather
-# than the usual train2014 / val2014 split, so numbers are close to but not
-# exactly the 2014 protocol. As in the usual protocol, the test is 1000 fixed
-# episodes, drawn once (seed 0) from every (val2017 image, fold class) pair.
+# (c - 1) % 4), on COCO train2014 / val2014 as the usual protocol. As there,
+# the test is 1000 fixed episodes, drawn once (seed 0) from every (val2014
+# image, fold class) pair.
 # Layout and class conventions: docs/datasets.md.
 _base_ = ['./incontext_pipelines_256.py']
 fold = 0
@@ -15,8 +14,8 @@ train_dataloader = dict(
     dataset=dict(
         type='COCOInContextDataset',
         data_root='data/coco',
-        ann_file='annotations/instances_train2017.json',
-        img_dir='train2017',
+        ann_file='annotations/instances_train2014.json',
+        img_dir='train2014',
         fold=fold,
         fold_mode='train',
         num_prompts={{_base_.num_prompts}},
@@ -29,8 +28,8 @@ val_dataloader = dict(
     dataset=dict(
         type='COCOInContextDataset',
         data_root='data/coco',
-        ann_file='annotations/instances_val2017.json',
-        img_dir='val2017',
+        ann_file='annotations/instances_val2014.json',
+        img_dir='val2014',
         fold=fold,
         fold_mode='test',
         test_mode=True,

@@ -1,6 +1,7 @@
 # The icseg_256 training set (PASCAL VOC + COCO + DAVIS-16 train + VSPW),
-# validated and tested on COCO val2017 at 256 px over all 80 classes: one
-# fixed episode (query class and prompt drawn once, seed 0) per image.
+# validated and tested on COCO val2014 (disjoint from train2014) at 256 px
+# over all 80 classes: one fixed episode (query class and prompt drawn once,
+# seed 0) per image.
 # Layout and class conventions: docs/datasets.md.
 _base_ = ['./icseg_256.py']
 test_dataloader = dict(
@@ -12,8 +13,8 @@ test_dataloader = dict(
     dataset=dict(
         type='COCOInContextDataset',
         data_root='data/coco',
-        ann_file='annotations/instances_val2017.json',
-        img_dir='val2017',
+        ann_file='annotations/instances_val2014.json',
+        img_dir='val2014',
         test_mode=True,
         num_prompts={{_base_.num_prompts}},
         pipeline={{_base_.test_pipeline}}))

@@ -3,8 +3,9 @@
 # is a query prompted by the video's first frame, once per class shown there;
 # each pixel takes the class of highest probability (Eq. 7) and frames are
 # scored by mIoU and fwIoU over the object classes, overall and per video.
-# Give the stuff categories as stuff_classes=[...] to map them to background
-# as the paper does (no list is set here). Layout: docs/datasets.md.
+# As in the paper, 58 categories (the same as in training: one subset_seed)
+# and 100 val videos; their lists are not published, so they are drawn
+# (set class_file=... to give the categories). Layout: docs/datasets.md.
 _base_ = ['./icseg_256.py']
 test_dataloader = dict(
     _delete_=True,
@@ -17,6 +18,9 @@ test_dataloader = dict(
         data_root='data/VSPW',
         split_file='val.txt',
         frame_step=1,
+        num_classes=58,
+        num_videos=100,
+        subset_seed=0,
         test_mode=True,
         first_frame_prompt=True,
         num_prompts=1,

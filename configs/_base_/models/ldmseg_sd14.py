@@ -4,7 +4,8 @@
 # latents), the SD v1.4 UNet with conv_in widened to 12 channels (noisy
 # latent: SD weights; image latent and self-conditioning: zero) and its
 # cross-attention removed denoises; epsilon prediction with Min-SNR-2
-# weighting on the SD schedule; 50 DDIM steps with trailing spacing.
+# weighting on the SD schedule; 50 DDPM steps with trailing spacing (the
+# paper's best setting; the reference code samples with DDIM).
 sd_path = 'checkpoints/stable-diffusion-v1-4'
 mask_ae_path = 'work_dirs/ldmseg-coco'
 train_scheduler = dict(
@@ -27,8 +28,10 @@ model = dict(
     noise_scheduler=train_scheduler,
     sampler=dict(
         type='DiffusionSampler',
-        scheduler=dict(train_scheduler, type='DDIMScheduler',
-                       timestep_spacing='trailing', set_alpha_to_one=False),
+        # DDIM (the reference code): type='DDIMScheduler',
+        # set_alpha_to_one=False
+        scheduler=dict(train_scheduler, type='DDPMScheduler',
+                       timestep_spacing='trailing'),
         num_inference_steps=50,
         guidance=dict(type='ConditionalOnly'),
         seed=42),

@@ -20,10 +20,10 @@ class WeightedDatasetSampler(Sampler):
     Args:
         dataset: a ``ConcatDataset`` (mmengine's or torch's).
         weights: one non-negative weight per sub-dataset.
-        mode: 'per_dataset': P(dataset i) = w_i / sum(w) (the paper's
-            reading); 'per_sample': every sample of dataset i weighs w_i, so
-            P(dataset i) is proportional to w_i * len(dataset i) (the
-            reference code).
+        mode: 'per_dataset': P(dataset i) = w_i / sum(w); 'per_sample':
+            every sample of dataset i weighs w_i, so P(dataset i) is
+            proportional to w_i * len(dataset i) (how the reference code
+            reads its weights; the paper gives none).
         seed: seed of the stream; None syncs a random one across ranks.
     """
 

@@ -16,9 +16,12 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
     to a multiple of ``size_divisor``; in training their ground truth is
     padded with ``seg_pad_val``; at test time it stays as the pipeline left
     it, the size predictions are cropped and resized back to. Prompts are
-    resized to ``prompt_size`` when given (bilinear for images, nearest for
-    masks) and stacked with their mask as a fourth channel (ignore pixels
-    become 0).
+    stacked with their mask as a fourth channel (ignore pixels become 0).
+    With ``prompt_size``, each prompt is first padded bottom/right to the
+    aspect ratio of ``prompt_size`` (image 0, i.e. grey, mask 0), then
+    resized to it (bilinear for images, nearest for masks): prompts keep
+    their geometry, at training (already square after the episode
+    augmentation) and at test time alike, as in the reference code.
 
     Returns ``dict(inputs=dict(query=(B, 3, H, W), prompts=(B, K, 4, h, w)),
     data_samples=[...])``; when episodes have different K, prompts are padded
@@ -79,6 +82,21 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
                                                value=self.seg_pad_val)
         return torch.stack(batch)
 
+    def _fit_prompts(self, prompts: torch.Tensor) -> torch.Tensor:
+        """(K, 4, h, w) -> (K, 4, *prompt_size): padded bottom/right to the
+        aspect ratio of ``prompt_size``, then resized (no stretching)."""
+        (ph, pw), (h, w) = self.prompt_size, prompts.shape[-2:]
+        scale = max(h / ph, w / pw)
+        height, width = max(h, round(ph * scale)), max(w, round(pw * scale))
+        prompts = F.pad(prompts, (0, width - w, 0, height - h))
+        if (height, width) == (ph, pw):
+            return prompts
+        imgs = F.interpolate(prompts[:, :3], self.prompt_size,
+                             mode='bilinear', align_corners=False)
+        masks = F.interpolate(prompts[:, 3:], self.prompt_size,
+                              mode='nearest')
+        return torch.cat([imgs, masks], dim=1)
+
     def _stack_prompts(self, samples):
         """-> prompts (B, K, 4, h, w), prompt_valid (B, K) or None.
 
@@ -90,11 +108,9 @@ class InContextDataPreProcessor(BaseDataPreprocessor):
         for sample in samples:
             imgs = self.normalize(sample.prompt_imgs)
             masks = (sample.prompt_masks == 1).float()[:, None]
-            if self.prompt_size and tuple(imgs.shape[-2:]) != self.prompt_size:
-                imgs = F.interpolate(imgs, self.prompt_size, mode='bilinear',
-                                     align_corners=False)
-                masks = F.interpolate(masks, self.prompt_size, mode='nearest')
             prompts = torch.cat([imgs, masks], dim=1)
+            if self.prompt_size:
+                prompts = self._fit_prompts(prompts)
             pad = max_k - prompts.shape[0]
             batch.append(F.pad(prompts, (0, 0, 0, 0, 0, 0, 0, pad)))
         sizes = {tuple(p.shape[-2:]) for p in batch}

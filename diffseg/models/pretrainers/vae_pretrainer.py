@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from diffseg.models.base_model import INCONTEXT_DATA_PREPROCESSOR
-from diffseg.models.utils import fg_prob_to_samples, stack_gt_masks
+from diffseg.models.utils import fg_logits_to_samples, stack_gt_masks
 from diffseg.registry import MASK_CODECS, MODELS
 from .base import BaseAutoencoderPretrainer
 
@@ -63,5 +63,5 @@ class VAEPretrainer(BaseAutoencoderPretrainer):
         gt = stack_gt_masks(data_samples, query.shape[-2:]).to(query.device)
         rec, _ = self.autoencoder.reconstruct(
             self.mask_codec.encode(gt, query))
-        prob = self.mask_codec.decode(rec, query)
-        return fg_prob_to_samples(prob, data_samples)
+        logits = self.mask_codec.decode_logits(rec, query)
+        return fg_logits_to_samples(logits, data_samples)

@@ -118,7 +118,8 @@ def convert_alpha_clip_state_dict(state_dict: dict,
         raise ValueError(
             'no `conv1_alpha.weight`: a plain CLIP visual tower, not '
             'Alpha-CLIP (plain CLIP needs no conversion: use its transformers '
-            'weights; CLIPPromptEncoder then zero-inits the alpha conv)')
+            "weights with pre_masking='none', or with alpha_init='zeros' to "
+            'train an alpha convolution from zero)')
     alpha_weight = sd.pop('conv1_alpha.weight')
     blocks = sorted({int(m.group(1)) for m in map(RESBLOCK.match, sd) if m})
     if not blocks:

@@ -1,9 +1,10 @@
 """What LDIS-1 and LDIS-n share: components, prompt tokens, mask decoding."""
 import torch
+from einops import repeat
 
 from diffseg.models.base_model import BaseDiffSegModel
-from diffseg.models.utils import (class_prob_to_sample, fg_prob_to_samples,
-                                  stack_gt_masks)
+from diffseg.models.utils import (class_prob_to_sample, fg_logits_to_samples,
+                                  stack_gt_masks, to_original_size)
 from diffseg.registry import (AUTOENCODERS, DENOISERS, MASK_CODECS,
                               PROMPT_ENCODERS)
 
@@ -89,8 +90,8 @@ class BaseLDIS(BaseDiffSegModel):
         valid = inputs.get('prompt_valid')
         if valid is None or bool(valid.all()):
             return tokens, token_mask
-        per_prompt = tokens.shape[1] // prompts.shape[1]
-        valid = valid.repeat_interleave(per_prompt, dim=1)
+        valid = repeat(valid, 'b k -> b (k n)',
+                       n=tokens.shape[1] // prompts.shape[1])
         return tokens, valid if token_mask is None else token_mask & valid
 
     def query_latents(self, inputs: dict) -> torch.Tensor:
@@ -148,7 +149,9 @@ class BaseLDIS(BaseDiffSegModel):
             pseudo, inputs['query'][query_index])[:, 0]  # (runs, H, W)
         for b, sample in enumerate(data_samples):
             rows = [i for i, r in enumerate(runs) if r[0] == b]
-            prob = self.mask_codec.decode_multiclass(logits[rows][None])[0]
+            # the logits are resized, then fused (linear before softmax)
+            d = to_original_size(logits[rows], sample)  # (C, H, W)
+            prob = self.mask_codec.decode_multiclass(d[None])[0]
             class_ids = torch.tensor([runs[i][1] for i in rows])
             class_prob_to_sample(prob, class_ids, sample)
         return data_samples
@@ -163,5 +166,5 @@ class BaseLDIS(BaseDiffSegModel):
                           data_samples):
         """Decode a pseudo-mask latent into predictions on the samples."""
         pseudo = self.autoencoder.decode(latent)
-        prob = self.mask_codec.decode(pseudo.float(), inputs['query'])
-        return fg_prob_to_samples(prob, data_samples)
+        logits = self.mask_codec.decode_logits(pseudo.float(), inputs['query'])
+        return fg_logits_to_samples(logits, data_samples)

@@ -2,6 +2,7 @@
 
 import torch
 import torch.nn.functional as F
+from einops import repeat
 from torch import nn
 
 from diffseg.models.base_model import INCONTEXT_DATA_PREPROCESSOR
@@ -91,7 +92,7 @@ class MultiStepLDIS(BaseLDIS):
         """prompts (B, K, 4, h, w) -> null tokens (B, K*N, D)."""
         b, k = prompts.shape[:2]
         if self.null_prompt == 'learned':
-            return self.null_tokens.repeat(k, 1)[None].expand(b, -1, -1)
+            return repeat(self.null_tokens, 'n d -> b (k n) d', b=b, k=k)
         blank = torch.zeros_like(prompts)
         blank[:, :, 3] = 1
         return self.prompt_encoder(blank)[0]

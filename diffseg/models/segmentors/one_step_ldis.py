@@ -24,9 +24,11 @@ class OneStepLDIS(BaseLDIS):
         loss_space: 'latent' (Eq. 6, MSE to the encoded pseudo mask) or
             'pixel' (Eq. 5, "PO": MSE to the pseudo mask after the frozen
             decoder, gradients through the decoder's activations).
-        input_timestep: noise level t of the query latent (Eq. 1). 0 (the
+        input_timestep: noise level t of the query latent. 0 (the
             reference code) feeds the clean latent; t > 0 noises it with
-            ``noise_scheduler`` (the paper's z_t), at training and inference.
+            ``noise_scheduler`` into the paper's LDIS-1 input
+            z_t = sqrt(a_t) z_q + sqrt(1 - a_t) eps, at training and
+            inference.
         noise_scheduler: scheduler config, needed when ``input_timestep > 0``.
     """
 

@@ -1,4 +1,4 @@
-"""From padded foreground probabilities to predictions at the original size."""
+"""Decoded maps on the padded query -> predictions at the original size."""
 from typing import List
 
 import torch
@@ -33,23 +33,27 @@ def to_original_size(maps: torch.Tensor, sample) -> torch.Tensor:
     return maps
 
 
-def fg_prob_to_samples(prob: torch.Tensor, data_samples: List,
-                       threshold: float = 0.5) -> List:
-    """prob (B, 1, Hp, Wp) on the padded query -> samples with ``seg_logits``
-    (1, H, W) p(fg) and ``pred_sem_seg`` (1, H, W) at each ``ori_shape``."""
-    for p, sample in zip(prob, data_samples):
-        p = to_original_size(p, sample)
-        sample.seg_logits = PixelData(data=p)
-        sample.pred_sem_seg = PixelData(data=(p > threshold).long())
+def fg_logits_to_samples(logits: torch.Tensor, data_samples: List) -> List:
+    """logits (B, 1, Hp, Wp), the fg logit d = M[1] - M[0] on the padded
+    query -> samples with ``seg_logits`` (1, H, W) p(fg) = sigmoid(d) and
+    ``pred_sem_seg`` (1, H, W) = d > 0 at each ``ori_shape``.
+
+    The logit is resized before the threshold: d is linear in the decoded
+    pseudo mask, so this equals resizing the pseudo mask and comparing its
+    channels (the reference code); resizing sigmoid(d) would not.
+    """
+    for d, sample in zip(logits, data_samples):
+        d = to_original_size(d, sample)
+        sample.seg_logits = PixelData(data=torch.sigmoid(d))
+        sample.pred_sem_seg = PixelData(data=(d > 0).long())
     return data_samples
 
 
 def class_prob_to_sample(prob: torch.Tensor, class_ids: torch.Tensor,
                          sample):
-    """prob (C + 1, Hp, Wp) over [background, class_ids (C,)] on the padded
-    query -> the sample with ``seg_logits`` (C + 1, H, W) and
+    """prob (C + 1, H, W) over [background, class_ids (C,)] at the sample's
+    ``ori_shape`` -> the sample with ``seg_logits`` (C + 1, H, W) and
     ``pred_sem_seg`` (1, H, W) holding the class ids (0 = background)."""
-    prob = to_original_size(prob, sample)
     labels = torch.cat([class_ids.new_zeros(1), class_ids]).to(prob.device)
     sample.seg_logits = PixelData(data=prob)
     sample.pred_sem_seg = PixelData(data=labels[prob.argmax(0)][None])

@@ -9,7 +9,8 @@ from transformers.models.clip.modeling_clip import CLIPVisionEmbeddings
 from diffseg.models.prompt_encoders import (ALPHA_WEIGHTS_NAME,
                                             AlphaCLIPVisionEmbeddings,
                                             CLIPPromptEncoder)
-from diffseg.registry import PROMPT_ENCODERS
+from diffseg.registry import MODELS, PROMPT_ENCODERS
+from _helpers.tiny_models import TINY_CLIP, tiny_ldis1_cfg
 
 # 32 px images, 8 px patches: a 4x4 grid, 16 patch tokens of width 32
 TINY = dict(hidden_size=32, intermediate_size=37, num_attention_heads=4,
@@ -48,7 +49,7 @@ def test_build_and_shapes(k):
     tokens, mask = enc(make_prompts(b=2, k=k))
     assert tokens.shape == (2, k * 37, 32) and mask.shape == (2, k * 37)
     assert enc.out_channels == 32 and enc.num_tokens_per_prompt == 37
-    assert mask[:, ::37].all()  # CLS tokens are always kept
+    assert mask[:, ::37].all()  # CLS tokens of prompts with kept patches
 
 
 def test_token_mask_matches_hand_computation():
@@ -75,23 +76,73 @@ def test_token_mask_matches_hand_computation():
     # CLIP at 16 px (2x2 grid): the mask is pooled from the full 32 px mask
     enc = encoder(post_mask_mode='nearest', image_size=16)
     _, mask = enc(prompts)
-    exp = m[:, :, ::16, ::16] > 0
-    exp = exp | ~exp.flatten(2).any(-1)[..., None, None]
+    exp = (m[:, :, ::16, ::16] > 0).flatten(2)
+    # episode 0: both prompts missed -> each keeps its best-covered cells
+    missed = ~exp.flatten(1).any(1)
+    assert missed.tolist() == [True, False]
+    cover = m.reshape(2, 2, 2, 16, 2, 16).mean(dim=(3, 5)).flatten(2)
+    best = cover == cover.amax(-1, keepdim=True)
+    exp[missed] = best[missed]
     assert torch.equal(mask, exp.reshape(2, -1))
 
 
-def test_empty_prompt_keeps_all_tokens():
-    prompts = make_prompts(b=1, k=2, seed=1)
-    prompts[0, 0, 3] = 0  # empty mask
+def reference_token_mask(masks, patch):
+    """The reference code's post-mask: the top-left pixel of each patch,
+    masks (B, K, h, w) -> (B, K*N), no fallback."""
+    return (masks[:, :, ::patch, ::patch] > 0).flatten(1)
+
+
+def test_prompt_missed_by_the_grid_gets_no_token_when_k_ge_2():
+    prompts = make_prompts(b=2, k=3, seed=1)
     prompts[0, 1, 3] = 0
     prompts[0, 1, 3, 9:12, 9:12] = 1  # misses every top-left pixel
-    enc = encoder(post_mask_mode='nearest')
-    _, mask = enc(prompts)
-    assert mask.all()
-    _, mask = encoder(post_mask_mode='any')(prompts)
-    assert mask[0, :16].all() and mask[0, 16:].sum() == 1
-    _, mask = encoder(post_masking=False)(prompts)
-    assert mask is None
+    prompts[1, 2, 3] = 0  # an empty mask
+    masks = prompts[:, :, 3]
+    for use_cls in (False, True):
+        enc = encoder(post_mask_mode='nearest', use_cls_token=use_cls)
+        mask = enc(prompts)[1].reshape(2, 3, -1)
+        assert not mask[0, 1].any() and not mask[1, 2].any()
+        patches = mask[:, :, 1:] if use_cls else mask
+        assert torch.equal(patches.flatten(1), reference_token_mask(masks, 8))
+        if use_cls:  # the CLS of a prompt stays with its patches
+            assert torch.equal(mask[..., 0], patches.any(-1))
+
+
+def test_k_ge_2_drops_the_missed_prompt_from_the_unet():
+    """With K = 2 and one prompt missed by the grid, the denoiser sees what
+    it sees with the other prompt alone (the reference's -10000 bias)."""
+    model = MODELS.build(tiny_ldis1_cfg(prompt_encoder=dict(
+        type='CLIPPromptEncoder', vision_config=TINY_CLIP,
+        pre_masking='alpha', post_mask_mode='nearest', out_dim=16))).eval()
+    prompts = make_prompts(b=1, k=2, seed=2)
+    prompts[0, :, 3] = 0
+    prompts[0, 0, 3, 4:20, 6:30] = 1  # hit: 2 x 3 top-left pixels
+    prompts[0, 1, 3, 9:12, 9:12] = 1  # missed
+    query = torch.rand(1, 3, 32, 32) * 2 - 1
+    with torch.no_grad():
+        torch.manual_seed(0)  # the VAE posterior is sampled
+        both = model.predict_latent(dict(query=query, prompts=prompts))
+        torch.manual_seed(0)
+        one = model.predict_latent(dict(query=query, prompts=prompts[:, :1]))
+    torch.testing.assert_close(both, one)
+
+
+def test_k_1_prompt_missed_by_the_grid_keeps_its_best_covered_patch():
+    prompts = make_prompts(b=1, k=1, seed=1)
+    prompts[0, 0, 3] = 0
+    prompts[0, 0, 3, 9:12, 13:18] = 1  # cell (1, 1): 3 x 3 px, (1, 2): 3 x 2
+    mask = encoder(post_mask_mode='nearest')(prompts)[1]
+    expected = torch.zeros(16, dtype=torch.bool)
+    expected[1 * 4 + 1] = True
+    assert torch.equal(mask[0], expected)
+    # 'area' (>= 50%) misses it too, 'any' keeps both cells it touches
+    assert torch.equal(encoder(post_mask_mode='area')(prompts)[1][0],
+                       expected)
+    assert encoder(post_mask_mode='any')(prompts)[1][0].sum() == 2
+    # an empty mask: every patch ties, all stay (no mask at all)
+    prompts[0, 0, 3] = 0
+    assert encoder(post_mask_mode='nearest')(prompts)[1].all()
+    assert encoder(post_masking=False)(prompts)[1] is None
 
 
 def test_alpha_embeddings_zero_init_equals_clip():
@@ -155,7 +206,8 @@ def test_pretrained_dir_matches_direct_clip(tmp_path, pre_masking):
     model = CLIPVisionModel(CLIPVisionConfig(**TINY)).eval()
     model.save_pretrained(tmp_path)
     enc = encoder(vision_config=None, pretrained=str(tmp_path),
-                  pre_masking=pre_masking, use_cls_token=True, image_size=32)
+                  pre_masking=pre_masking, use_cls_token=True, image_size=32,
+                  alpha_init='zeros')
     prompts = make_prompts(b=2, k=2, size=48)
     tokens, _ = enc(prompts)
     rgb = F.interpolate(prompts[:, :, :3].flatten(0, 1), (32, 32),
@@ -203,6 +255,61 @@ def test_pretrained_alpha_weights_are_loaded(tmp_path, where):
                        model.embeddings.patch_embedding.weight)
 
 
+def test_plain_clip_with_alpha_pre_masking_is_an_error(tmp_path):
+    """A plain CLIP has no alpha conv: 'alpha' would silently equal 'none'."""
+    CLIPVisionModel(CLIPVisionConfig(**TINY)).save_pretrained(tmp_path)
+    with pytest.raises(ValueError, match='holds no alpha convolution') as err:
+        encoder(vision_config=None, pretrained=str(tmp_path), freeze=True)
+    assert 'alpha_clip_to_hf.py' in str(err.value)
+    assert "alpha_init='zeros'" in str(err.value)
+    # without pre-masking the directory loads as it is
+    encoder(vision_config=None, pretrained=str(tmp_path), pre_masking='none')
+
+
+def test_alpha_init_zeros_trains_the_alpha_conv_of_a_frozen_clip(tmp_path):
+    CLIPVisionModel(CLIPVisionConfig(**TINY)).save_pretrained(tmp_path)
+    enc = encoder(vision_config=None, pretrained=str(tmp_path), freeze=True,
+                  alpha_init='zeros', out_dim=8)
+    alpha = enc.clip.embeddings.patch_embedding_alpha.weight
+    assert not alpha.any()
+    trainable = [n for n, p in enc.named_parameters() if p.requires_grad]
+    assert trainable == ['clip.embeddings.patch_embedding_alpha.weight',
+                         'proj.weight', 'proj.bias']
+    enc.train()
+    assert not enc.clip.training
+    enc(make_prompts())[0].square().sum().backward()
+    assert alpha.grad is not None and alpha.grad.abs().sum() > 0
+    assert enc.clip.embeddings.patch_embedding.weight.grad is None
+    # with the weights of a converted Alpha-CLIP it starts from them instead
+    weight = torch.randn(32, 1, 8, 8)
+    save_file({'patch_embedding_alpha.weight': weight},
+              str(tmp_path / ALPHA_WEIGHTS_NAME))
+    enc = encoder(vision_config=None, pretrained=str(tmp_path), freeze=True)
+    assert torch.equal(enc.clip.embeddings.patch_embedding_alpha.weight,
+                       weight)
+    assert not any(p.requires_grad for p in enc.clip.parameters())
+
+
+def test_pixel_norm_clip_feeds_clips_own_normalisation():
+    """'sd' passes the [-1, 1] prompts as they are (the reference code);
+    'clip' maps them to [0, 1] and applies CLIP's mean / std."""
+    prompts = make_prompts(b=2, k=1)
+    sd = encoder(pre_masking='none', use_cls_token=True)
+    clip = encoder(pre_masking='none', use_cls_token=True, pixel_norm='clip')
+    clip.load_state_dict(sd.state_dict())
+    rgb = prompts[:, 0, :3]
+    mean = torch.tensor([0.48145466, 0.4578275, 0.40821073])[:, None, None]
+    std = torch.tensor([0.26862954, 0.26130258, 0.27577711])[:, None, None]
+    with torch.no_grad():
+        want_sd = sd.clip(pixel_values=rgb).last_hidden_state
+        want_clip = sd.clip(
+            pixel_values=((rgb + 1) / 2 - mean) / std).last_hidden_state
+    torch.testing.assert_close(sd(prompts)[0], want_sd)
+    torch.testing.assert_close(clip(prompts)[0], want_clip)
+    with pytest.raises(ValueError, match="'clip'"):
+        encoder(pixel_norm='imagenet')
+
+
 def test_init_errors(tmp_path):
     missing = tmp_path / 'no_clip_here'
     with pytest.raises(FileNotFoundError, match='no_clip_here') as err:
@@ -216,6 +323,8 @@ def test_init_errors(tmp_path):
         encoder(pre_masking='crop')
     with pytest.raises(ValueError, match="'nearest'"):
         encoder(post_mask_mode='max')
+    with pytest.raises(ValueError, match="'zeros'"):
+        encoder(alpha_init='random')
 
 
 def test_bad_prompt_shapes():

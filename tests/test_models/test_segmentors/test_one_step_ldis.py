@@ -159,7 +159,7 @@ def test_input_timestep_with_scheduler():
     assert len(spy.calls) == 1
     args, _ = spy.calls[0]
     assert args[1].tolist() == [10, 10]
-    # the UNet sees the noised query latent of Eq. 1
+    # the UNet sees the noised query latent z_t of the LDIS-1 input
     with torch.no_grad():
         z = model.autoencoder.encode(data['inputs']['query'])
     torch.manual_seed(123)
