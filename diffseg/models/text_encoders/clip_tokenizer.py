@@ -10,10 +10,11 @@ import importlib.util
 import json
 import os
 import os.path as osp
-import tempfile
 from typing import List, Optional
 
 from transformers import CLIPTokenizer
+
+from diffseg.fileio import atomic_write, write_json
 
 BPE_FILE = 'bpe_simple_vocab_16e6.txt.gz'
 NUM_MERGES = 49152 - 256 - 2  # OpenAI's SimpleTokenizer: merges[1:48895]
@@ -74,19 +75,6 @@ def _build_vocab(merges: List[str]) -> dict:
     return {token: i for i, token in enumerate(tokens)}
 
 
-def _write_atomic(path: str, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=osp.dirname(path),
-                               prefix=osp.basename(path) + '.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def _cache_is_valid(vocab_file: str, merges_file: str) -> bool:
     try:
         with open(vocab_file, encoding='utf-8') as f:
@@ -119,11 +107,9 @@ def build_clip_tokenizer(cache_dir: Optional[str] = None,
     merges_file = osp.join(cache_dir, 'merges.txt')
     if not _cache_is_valid(vocab_file, merges_file):
         merges = _read_merges(find_bpe_file())
-        os.makedirs(cache_dir, exist_ok=True)
-        _write_atomic(vocab_file, json.dumps(_build_vocab(merges),
-                                             ensure_ascii=False))
-        _write_atomic(merges_file,
-                      '\n'.join([MERGES_HEADER] + merges) + '\n')
+        write_json(vocab_file, _build_vocab(merges))
+        with atomic_write(merges_file) as f:
+            f.write(('\n'.join([MERGES_HEADER] + merges) + '\n').encode())
     return CLIPTokenizer(vocab_file, merges_file,
                          pad_token=SPECIAL_TOKENS[1],
                          model_max_length=model_max_length)
