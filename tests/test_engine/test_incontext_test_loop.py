@@ -5,6 +5,9 @@ import json
 import pytest
 from mmengine.runner import Runner
 
+from diffseg.datasets.episode_file import save_episode_file
+from diffseg.registry import DATASETS
+from _helpers.coco_fixture import write_coco_tree
 from _helpers.tiny_models import tiny_ldis1_cfg
 
 _names = itertools.count()
@@ -19,10 +22,26 @@ def dataloader(prompt_mode='same'):
                              pipeline=[dict(type='PackInContextInputs')]))
 
 
-def make_runner(tmp_path, test_cfg, prompt_mode='same', hooks=None):
+def coco_dataloader(root, **dataset):
+    """Test episodes of a COCO tree, drawn from seed 3, at 32 px."""
+    return dict(batch_size=2, num_workers=0,
+                sampler=dict(type='DefaultSampler', shuffle=False),
+                dataset=dict(type='COCOInContextDataset', data_root=root,
+                             ann_file='annotations/instances_val2014.json',
+                             img_dir='val2014', test_mode=True,
+                             episodes_per_image='all', num_episodes=4,
+                             seed=3, **dataset,
+                             pipeline=[dict(type='ResizeEpisode',
+                                            scale=(32, 32), resize_gt=False),
+                                       dict(type='PackInContextInputs')]))
+
+
+def make_runner(tmp_path, test_cfg, prompt_mode='same', hooks=None,
+                test_dataloader=None):
     return Runner(
         model=tiny_ldis1_cfg(), work_dir=str(tmp_path),
-        test_dataloader=dataloader(prompt_mode), test_cfg=test_cfg,
+        test_dataloader=test_dataloader or dataloader(prompt_mode),
+        test_cfg=test_cfg,
         test_evaluator=[dict(type='InContextIoU'),
                         dict(type='InContextIoU', pred_key='gt_objects',
                              prefix='baseline')],
@@ -61,3 +80,22 @@ def test_control_can_be_switched_off(tmp_path):
                                          swapped_prompts=False)).test()
     assert 'mIoU' in metrics and not any(
         key.startswith('swapped/') for key in metrics)
+
+
+def test_control_of_an_episode_file_draws_from_its_seed(tmp_path):
+    """The file stores the query-class prompts; the control swaps the
+    episodes the dataset draws from the seed the file was drawn with."""
+    root = write_coco_tree(str(tmp_path / 'coco'), split='val2014')
+    episodes = str(tmp_path / 'episodes.json')
+    save_episode_file(DATASETS.build(coco_dataloader(root)['dataset']),
+                      episodes, num_prompts=1)
+    metrics = make_runner(
+        tmp_path / 'loop', dict(type='InContextTestLoop'),
+        test_dataloader=coco_dataloader(root, episode_file=episodes)).test()
+    swapped = make_runner(
+        tmp_path / 'swap', dict(type='TestLoop'),
+        test_dataloader=coco_dataloader(root, prompt_mode='swap')).test()
+    drawn = make_runner(tmp_path / 'drawn', dict(type='TestLoop'),
+                        test_dataloader=coco_dataloader(root)).test()
+    assert metrics['swapped/mIoU'] == pytest.approx(swapped['mIoU'])
+    assert metrics['mIoU'] == pytest.approx(drawn['mIoU'])

@@ -17,8 +17,9 @@ class InContextTestLoop(TestLoop):
 
     The control tests the same episodes with each prompt replaced by
     another class present in the query (the test dataset rebuilt with
-    ``prompt_mode='swap'``; the target stays), scores them with
-    ``swapped_evaluator`` and adds its metrics (``swapped/mIoU``,
+    ``prompt_mode='swap'`` and without its ``episode_file``, whose episodes
+    are the draws from the dataset's seed; the target stays), scores them
+    with ``swapped_evaluator`` and adds its metrics (``swapped/mIoU``,
     ``swapped/FBIoU``) to the test metrics before the ``after_test_epoch``
     hooks see them. It calls no iteration hook: no panels are drawn, no
     predictions dumped.
@@ -48,7 +49,11 @@ class InContextTestLoop(TestLoop):
         self.swapped_dataloader = None
         if swapped_prompts:
             self.swapped_dataloader = copy.deepcopy(dataloader)
-            self.swapped_dataloader['dataset']['prompt_mode'] = 'swap'
+            dataset = self.swapped_dataloader['dataset']
+            dataset['prompt_mode'] = 'swap'
+            # an episode file stores the query-class prompts of the draws
+            # from the dataset's seed; the swapped ones are drawn from it
+            dataset.pop('episode_file', None)
         self.swapped_evaluator = swapped_evaluator
 
     def run(self) -> dict:
