@@ -1,20 +1,24 @@
-"""Reading and writing images, label maps, panoptic PNGs and JSON files.
+"""Reading and writing images, label maps, panoptic PNGs, JSON files and
+videos.
 
-Readers go through :mod:`mmengine.fileio` (``backend_args`` picks the
-storage backend, as in mmseg's datasets); writers are local and atomic: a
-file is written under a temporary name in its folder and moved over the
-target, so a reader never sees a half-written file.
+Image readers go through :mod:`mmengine.fileio` (``backend_args`` picks the
+storage backend, as in mmseg's datasets); videos are local files OpenCV
+decodes. Writers are local and atomic: a file (or folder) is written under
+a temporary name in its folder and moved over the target, so a reader
+never sees a half-written file.
 """
 import io
 import json
 import os
 import os.path as osp
+import shutil
 import uuid
 from contextlib import contextmanager
-from typing import Optional
+from typing import Iterable, Iterator, Optional, Tuple
 
 import cv2
 import numpy as np
+from mmcv.video import VideoReader
 from mmengine import fileio
 from PIL import Image
 
@@ -113,20 +117,37 @@ def read_panoptic_png(path: str,
 
 
 @contextmanager
+def atomic_path(path: str):
+    """A temporary path beside ``path`` (same extension) to write a file or
+    a folder at; when the block ends without an error it replaces ``path``
+    (an existing folder included), otherwise it is removed. Parent folders
+    are created."""
+    folder, name = osp.split(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    stem, ext = osp.splitext(name)
+    tmp = osp.join(folder, f'.{stem}.{uuid.uuid4().hex}.tmp{ext}')
+    old = None
+    try:
+        yield tmp
+        if osp.isdir(tmp) and osp.isdir(path):
+            old = osp.join(folder, f'.{stem}.{uuid.uuid4().hex}.old')
+            os.replace(path, old)  # os.replace refuses a non-empty folder
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, old):
+            if leftover is not None and osp.isdir(leftover):
+                shutil.rmtree(leftover)
+            elif leftover is not None and osp.exists(leftover):
+                os.remove(leftover)
+
+
+@contextmanager
 def atomic_write(path: str, mode: str = 'wb'):
     """Open a temporary file beside ``path`` for writing; when the block
     ends without an error it replaces ``path``, otherwise it is removed.
     Parent folders are created."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = osp.join(folder, f'.{osp.basename(path)}.{uuid.uuid4().hex}.tmp')
-    try:
-        with open(tmp, mode) as f:
-            yield f
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as tmp, open(tmp, mode) as f:
+        yield f
 
 
 def write_image(path: str, img: np.ndarray) -> None:
@@ -179,3 +200,75 @@ def write_json(path: str, obj, **kwargs) -> None:
     :func:`json.dump`, e.g. ``indent``)."""
     with atomic_write(path, 'w') as f:
         json.dump(obj, f, **kwargs)
+
+
+VIDEO_CODECS = {'.mp4': 'mp4v', '.avi': 'MJPG'}  # fourcc by extension
+
+
+def read_video(path: str, what: str = 'video') -> Iterator[np.ndarray]:
+    """The frames of a video file OpenCV decodes (mp4, avi, ...), in order,
+    as (H, W, 3) uint8 RGB; a file that is missing or that OpenCV cannot
+    open names ``what`` and the path."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{what} {path!r} does not exist')
+    reader = VideoReader(path)
+    try:
+        if not reader.opened:
+            raise ValueError(f'{what} {path!r} could not be opened as a '
+                             'video (corrupt file or a format OpenCV cannot '
+                             'decode)')
+        for frame in reader:
+            yield cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    finally:
+        reader.vcap.release()
+
+
+def probe_video(path: str) -> Tuple[int, Optional[float]]:
+    """The frame count and frame rate a video file declares (0 / None when
+    it declares none)."""
+    reader = VideoReader(path)
+    count, fps = max(reader.frame_cnt, 0), reader.fps
+    reader.vcap.release()
+    return count, (fps if fps > 0 else None)
+
+
+def write_video(path: str, frames: Iterable[np.ndarray], fps: float) -> int:
+    """Encode ``frames``, (H, W, 3) uint8 RGB of one size, as a video at
+    ``path`` (.mp4: MPEG-4 'mp4v', .avi: Motion JPEG), atomically; odd sides
+    are padded by one black pixel (the codecs crop them). Returns the number
+    of frames."""
+    ext = osp.splitext(path)[1].lower()
+    if ext not in VIDEO_CODECS:
+        raise ValueError(f'{path!r}: a video is written as one of '
+                         f'{tuple(VIDEO_CODECS)}')
+    if not fps > 0:
+        raise ValueError(f'fps is {fps}; expected > 0')
+    count, writer, size = 0, None, None
+    with atomic_path(path) as tmp:
+        try:
+            for frame in frames:
+                frame = np.asarray(frame)
+                if size is None:
+                    size = frame.shape
+                    writer = cv2.VideoWriter(
+                        tmp, cv2.VideoWriter_fourcc(*VIDEO_CODECS[ext]),
+                        float(fps), (frame.shape[1] + frame.shape[1] % 2,
+                                     frame.shape[0] + frame.shape[0] % 2))
+                    if not writer.isOpened():
+                        raise ValueError(f'OpenCV cannot write {ext} video '
+                                         f'to {path!r}')
+                if frame.shape != size or frame.dtype != np.uint8:
+                    raise ValueError(
+                        f'frame {count} of {path!r} has shape {frame.shape} '
+                        f'and dtype {frame.dtype}; expected {size} uint8 '
+                        'as the first frame')
+                frame = np.pad(frame, ((0, size[0] % 2), (0, size[1] % 2),
+                                       (0, 0)))
+                writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+                count += 1
+        finally:
+            if writer is not None:
+                writer.release()
+        if count == 0:
+            raise ValueError(f'no frame to write to {path!r}')
+    return count
