@@ -95,24 +95,36 @@ def load_mask(mask: ImageLike, what: str) -> np.ndarray:
     return (mask != 0).astype(np.uint8)
 
 
+def load_id_map(mask: ImageLike, what: str, shape, read, expected: str,
+                size_of: str = 'the image') -> np.ndarray:
+    """A path (read by ``read(path, what)``) or an array -> that (H, W)
+    integer array, checked to be of size ``shape`` (the size of
+    ``size_of``); errors name ``what`` (and the path) and say what is
+    ``expected``."""
+    name = what
+    if isinstance(mask, str):
+        name = f'{what} {mask!r}'
+        mask = read(mask, what)
+    mask = np.asarray(mask)
+    if mask.ndim != 2 or mask.dtype.kind not in 'biu':
+        raise ValueError(f'{name} has shape {mask.shape} and dtype '
+                         f'{mask.dtype}; expected {expected}')
+    if mask.shape != tuple(shape):
+        raise ValueError(f'{name} is {mask.shape} but {size_of} is '
+                         f'{tuple(shape)}')
+    return mask
+
+
+def _read_known_mask(path: str, what: str) -> np.ndarray:
+    mask = read_image(path, 'unchanged', what)
+    return rgb_to_id(mask[..., :3]) if mask.ndim == 3 else mask  # COCO PNG
+
+
 def load_known_mask(mask: ImageLike, shape) -> np.ndarray:
     """A partial panoptic mask -> (H, W) int64 ids, 0 = unknown.
 
     ``mask`` is a path (a COCO panoptic RGB PNG, or a single-channel PNG
     of ids) or an (H, W) integer array of the image's size ``shape``.
     """
-    name = 'known mask'
-    if isinstance(mask, str):
-        name = f'known mask {mask!r}'
-        mask = read_image(mask, 'unchanged', 'known mask')
-        if mask.ndim == 3:  # a COCO panoptic PNG
-            mask = rgb_to_id(mask[..., :3])
-    mask = np.asarray(mask)
-    if mask.ndim != 2 or mask.dtype.kind not in 'iu':
-        raise ValueError(f'{name} has shape {mask.shape} and dtype '
-                         f'{mask.dtype}; expected (H, W) integer ids '
-                         '(0 = unknown)')
-    if mask.shape != tuple(shape):
-        raise ValueError(f'{name} is {mask.shape} but the image is '
-                         f'{tuple(shape)}')
-    return mask.astype(np.int64)
+    return load_id_map(mask, 'known mask', shape, _read_known_mask,
+                       '(H, W) integer ids (0 = unknown)').astype(np.int64)
