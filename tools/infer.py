@@ -18,6 +18,15 @@ generated): writes ``OUT_DIR/<image stem>_panoptic.png`` (COCO panoptic PNG,
 id = R + 256 G + 256^2 B), ``OUT_DIR/<image stem>_segments.json`` (the
 segments_info) and ``OUT_DIR/<image stem>_overlay.png``.
 
+``video CONFIG CHECKPOINT --video FRAMES --first-mask MASK [--batch-size N]
+[--fps F]`` (LDIS; FRAMES a folder of frames or a video file, MASK the first
+frame's objects: a binary, grey id or palette PNG, 255 = unlabelled): the
+first frame prompts every later one, once per object (several objects:
+Eq. 7, as VSPW is tested). Writes ``OUT_DIR/<video>/<frame stem>.png``
+(palette PNGs of the object ids, the first frame's being the given mask: the
+DAVIS results layout) and ``OUT_DIR/<video>_overlay.mp4`` (the objects
+coloured over the frames), both only once every frame is segmented.
+
 Each prepares its input with the config's test pipeline (as tools/test.py
 does) and prints the paths it wrote. Examples::
 
@@ -30,6 +39,8 @@ does) and prints the paths it wrote. Examples::
         --image street.jpg --num-segments 6 --out-dir out
     python tools/infer.py panoptic configs/ldmseg/CONFIG CKPT \\
         --image img.jpg [--inpaint partial.png] --out-dir out
+    python tools/infer.py video CONFIG CKPT --video clip.mp4 \\
+        --first-mask 00000.png --batch-size 4 --out-dir out
 """
 import argparse
 import os
@@ -39,13 +50,19 @@ import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 import numpy as np
 from mmengine.config import DictAction
 
-from diffseg.apis import (inference_incontext, inference_open_vocab,
-                          inference_panoptic, init_model)
+from diffseg.apis import (VideoFrames, inference_incontext,
+                          inference_open_vocab, inference_panoptic,
+                          inference_video, init_model)
 from diffseg.apis.prepare import load_rgb
-from diffseg.fileio import write_image, write_json, write_panoptic_png
+from diffseg.fileio import (atomic_path, write_image, write_json,
+                            write_palette_png, write_panoptic_png,
+                            write_video)
 from diffseg.utils import register_all_modules
 from diffseg.visualization import draw_incontext_panel, draw_label_overlay
-from diffseg.visualization.style import MIN_OVERLAY_HEIGHT
+from diffseg.visualization.style import (BACKGROUND_COLOUR, IGNORE_INDEX,
+                                         MIN_OVERLAY_HEIGHT, default_palette)
+
+DEFAULT_FPS = 24.0  # of a folder of frames (DAVIS's rate)
 
 
 def add_mode(modes, name: str, help: str, func, common,
@@ -101,6 +118,21 @@ def parse_args(argv=None):
         help='keep the segments of this partial panoptic mask (COCO '
         'panoptic PNG or single-channel id PNG, 0 = unknown) and generate '
         'the rest')
+
+    video = add_mode(
+        modes, 'video', 'segment the objects of a first-frame mask in every '
+        'frame of a video (LDIS)', run_video, common)
+    video.add_argument('--video', required=True,
+                       help='a folder of frames or a video file (mp4, avi)')
+    video.add_argument(
+        '--first-mask', required=True,
+        help="the first frame's objects: a binary, grey id or palette PNG "
+        '(nonzero = object id, 255 = unlabelled)')
+    video.add_argument('--batch-size', type=int, default=1,
+                       help='frames per model call')
+    video.add_argument('--fps', type=float,
+                       help='frame rate of the overlay video (default: the '
+                       f"video's, {DEFAULT_FPS:g} for a folder)")
     return parser.parse_args(argv)
 
 
@@ -164,6 +196,61 @@ def run_panoptic(model, args) -> list:
              for seg in segments]
     write_image(overlay_path, label_overlay(args.image, labels, names))
     return [png_path, json_path, overlay_path]
+
+
+def object_palette() -> np.ndarray:
+    """(256, 3) RGB colours of the object ids, id 0 the background's."""
+    palette = default_palette(256)
+    palette[0] = BACKGROUND_COLOUR
+    return palette
+
+
+def video_overlay(result, palette: np.ndarray, width=None) -> np.ndarray:
+    """The objects of a frame coloured over it, with a legend; padded or
+    cropped on the right to ``width`` (a video's frames share one size)."""
+    names = [f'object {i}'
+             for i in range(int(result.labels.max(initial=0)) + 1)]
+    # the background is left uncoloured, as ignored pixels are
+    labels = np.where(result.labels == 0, IGNORE_INDEX, result.labels)
+    overlay = draw_label_overlay(result.image, labels, names,
+                                 palette[:len(names)],
+                                 min_height=MIN_OVERLAY_HEIGHT)
+    if width is None:
+        return overlay
+    overlay = overlay[:, :width]
+    return np.pad(overlay, ((0, 0), (0, width - overlay.shape[1]), (0, 0)))
+
+
+def run_video(model, args) -> list:
+    """Segment every frame of ``--video`` from ``--first-mask``; returns the
+    written paths."""
+    if args.batch_size < 1:
+        raise SystemExit(f'--batch-size is {args.batch_size}; expected >= 1')
+    if args.fps is not None and not args.fps > 0:
+        raise SystemExit(f'--fps is {args.fps}; expected > 0')
+    frames = VideoFrames(args.video)
+    results = inference_video(model, frames, args.first_mask,
+                              args.batch_size, progress=True)
+    fps = args.fps or frames.fps or DEFAULT_FPS
+    palette = object_palette()
+    mask_dir = osp.join(args.out_dir, frames.name)
+    video_path = osp.join(args.out_dir, f'{frames.name}_overlay.mp4')
+
+    def overlays(folder):
+        """Write each frame's mask, yield its overlay."""
+        width = None
+        for result in results:
+            write_palette_png(osp.join(folder, f'{result.stem}.png'),
+                              result.labels, palette)
+            overlay = video_overlay(result, palette, width)
+            width = overlay.shape[1]
+            yield overlay
+
+    # both appear only once every frame is segmented
+    with atomic_path(mask_dir) as tmp_dir, atomic_path(video_path) as tmp:
+        os.makedirs(tmp_dir)
+        write_video(tmp, overlays(tmp_dir), fps)
+    return [mask_dir, video_path]
 
 
 def main():
