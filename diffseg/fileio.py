@@ -151,13 +151,15 @@ def atomic_write(path: str, mode: str = 'wb'):
 
 
 def write_image(path: str, img: np.ndarray) -> None:
-    """Write (H, W, 3) RGB or (H, W) grey ``img`` (uint8, or uint16 for
-    PNG) to ``path``, encoded after its extension, atomically."""
+    """Write (H, W, 3) RGB, (H, W, 4) RGBA or (H, W) grey ``img`` (uint8,
+    or uint16 for PNG) to ``path``, encoded after its extension,
+    atomically."""
     ext = osp.splitext(path)[1]
     if not ext:
         raise ValueError(f'{path} has no extension to pick an image format')
     if img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_RGB2BGR)
+        img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA if img.shape[2] == 4
+                           else cv2.COLOR_RGB2BGR)
     ok, buf = cv2.imencode(ext, img)
     if not ok:
         raise ValueError(f'could not encode the image as {ext} for {path}')

@@ -136,9 +136,10 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def label_overlay(image_path: str, labels: np.ndarray, names) -> np.ndarray:
-    """``labels`` (H, W) coloured over the image, with a legend."""
-    return draw_label_overlay(load_rgb(image_path, 'image'), labels, names,
+def label_overlay(image, labels: np.ndarray, names) -> np.ndarray:
+    """``labels`` (H, W) coloured over the image (a path or an RGB array),
+    with a legend."""
+    return draw_label_overlay(load_rgb(image, 'image'), labels, names,
                               min_height=MIN_OVERLAY_HEIGHT)
 
 
@@ -156,19 +157,40 @@ def run_incontext(model, args) -> list:
     return [mask_path, overlay_path]
 
 
+def open_vocab_labels(sample):
+    """An open-vocabulary prediction -> (H, W) uint8 labels, their names."""
+    names = sample.metainfo['label_names']
+    if len(names) > 256:
+        raise ValueError(f'{len(names)} labels do not fit a uint8 PNG')
+    return sample.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8), names
+
+
+def panoptic_segments(sample):
+    """A panoptic prediction -> (H, W) ids, its JSON-ready segments_info,
+    and overlay labels (one per segment, in that order) with their
+    names."""
+    pred = sample.pred_panoptic_seg
+    ids = pred.data[0].cpu().numpy()
+    segments = [{k: (int(v) if isinstance(v, (bool, np.integer)) else v)
+                 for k, v in seg.items()} for seg in pred.segments_info]
+    labels = np.full(ids.shape, 255, np.int32)
+    for index, seg in enumerate(segments):
+        labels[ids == seg['id']] = index
+    names = [f"{seg['id']}{' (known)' if seg.get('known') else ''}"
+             for seg in segments]
+    return ids, segments, labels, names
+
+
 def run_open_vocab(model, args) -> list:
     """Segment ``--image`` by class names or into segments; returns the
     written paths."""
     sample = inference_open_vocab(model, args.image, args.classes,
                                   args.num_segments)
-    labels = sample.pred_sem_seg.data[0].cpu().numpy()
-    names = sample.metainfo['label_names']
-    if len(names) > 256:
-        raise SystemExit(f'{len(names)} labels do not fit a uint8 PNG')
+    labels, names = open_vocab_labels(sample)
     stem = osp.splitext(osp.basename(args.image))[0]
     labels_path = osp.join(args.out_dir, f'{stem}_labels.png')
     overlay_path = osp.join(args.out_dir, f'{stem}_overlay.png')
-    write_image(labels_path, labels.astype(np.uint8))
+    write_image(labels_path, labels)
     write_image(overlay_path, label_overlay(args.image, labels, names))
     return [labels_path, overlay_path]
 
@@ -177,10 +199,7 @@ def run_panoptic(model, args) -> list:
     """Segment ``--image`` into panoptic segments, keeping those of
     ``--inpaint`` when given; returns the written paths."""
     sample = inference_panoptic(model, args.image, args.inpaint)
-    pred = sample.pred_panoptic_seg
-    ids = pred.data[0].cpu().numpy()
-    segments = [{k: (int(v) if isinstance(v, (bool, np.integer)) else v)
-                 for k, v in seg.items()} for seg in pred.segments_info]
+    ids, segments, labels, names = panoptic_segments(sample)
     stem = osp.splitext(osp.basename(args.image))[0]
     png_path = osp.join(args.out_dir, f'{stem}_panoptic.png')
     json_path = osp.join(args.out_dir, f'{stem}_segments.json')
@@ -188,12 +207,6 @@ def run_panoptic(model, args) -> list:
     write_panoptic_png(png_path, ids)
     write_json(json_path, dict(file_name=osp.basename(png_path),
                                segments_info=segments), indent=1)
-    # one overlay label per segment, in the order of segments_info
-    labels = np.full(ids.shape, 255, np.int32)
-    for index, seg in enumerate(segments):
-        labels[ids == seg['id']] = index
-    names = [f"{seg['id']}{' (known)' if seg.get('known') else ''}"
-             for seg in segments]
     write_image(overlay_path, label_overlay(args.image, labels, names))
     return [png_path, json_path, overlay_path]
 
