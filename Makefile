@@ -2,6 +2,9 @@
 #   make demo   train the tiny VAE, then tiny LDIS-1 on generated shapes,
 #               evaluate it (with its controls) and write panels
 #   make test   run the test suite
+#   make test-browser  install the demo extra (Gradio, Selenium) and drive
+#               tools/webui.py in headless Chromium (skips without
+#               Debian's chromium and chromium-driver)
 #   make bench  the LDIS benchmarks of docs/benchmark.md (one thread, CPU
 #               time: steady on a shared machine)
 # CUDA users: make demo TORCH_SPEC="torch==<version>+cu<xyz>" (any pip spec,
@@ -17,7 +20,7 @@ VAE_CFG := configs/autoencoders/vae_tiny_shapes_64.py
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test bench install clean-demo
+.PHONY: demo test test-browser bench install clean-demo
 
 install: $(VENV)/.installed
 
@@ -39,6 +42,14 @@ demo: install
 
 test: install
 	$(PY) -m pytest tests -q -p no:cacheprovider
+
+$(VENV)/.demo-installed: $(VENV)/.installed requirements/demo.txt
+	$(PY) -m pip install -q -e ".[demo]"
+	touch $@
+
+test-browser: $(VENV)/.demo-installed
+	$(PY) -m pytest tests/test_tools/test_webui_browser.py -q -rs \
+		-p no:cacheprovider
 
 bench: install
 	for cmd in runner inference video pipeline; do \

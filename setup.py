@@ -43,6 +43,7 @@ setup(
     extras_require={
         'tests': parse_requirements('tests.txt'),
         'optional': parse_requirements('optional.txt'),
+        'demo': parse_requirements('demo.txt'),
         'all': (parse_requirements('tests.txt') +
                 parse_requirements('optional.txt')),
     },

@@ -67,3 +67,17 @@ def write_tiny_ldis1_config(path: str, base: str = DEMO_CONFIG,
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
     return path
+
+
+def write_tiny_ldis1_checkpoint(folder: str, seed: int = 0) -> tuple:
+    """A tiny LDIS-1 config in ``folder`` and a checkpoint of its model,
+    initialised from ``seed`` (nothing trained): -> (config, checkpoint)."""
+    import torch
+
+    from diffseg.apis import init_model
+    config = write_tiny_ldis1_config(osp.join(folder, 'tiny.py'))
+    torch.manual_seed(seed)
+    checkpoint = osp.join(folder, 'tiny.pth')
+    torch.save(dict(state_dict=init_model(config).state_dict(), meta={}),
+               checkpoint)
+    return config, checkpoint
