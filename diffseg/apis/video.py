@@ -49,14 +49,15 @@ class VideoFrames:
                 raise ValueError('frames is an empty sequence of images')
             return
         self.source = frames
-        path = frames.rstrip(os.sep)
-        self.name = osp.splitext(osp.basename(path))[0]
-        if osp.isdir(path):
-            self._items = self._list_folder(path)
+        name = osp.basename(osp.abspath(frames))
+        if osp.isdir(frames):
+            self.name = name
+            self._items = self._list_folder(frames)
             self._count = len(self._items)
-        elif osp.isfile(path):
+        elif osp.isfile(frames):
+            self.name = osp.splitext(name)[0]
             self._items = None  # decoded while iterating
-            self._count, self.fps = probe_video(path)
+            self._count, self.fps = probe_video(frames)
         else:
             raise FileNotFoundError(
                 f'video {frames!r} does not exist; expected a folder of '

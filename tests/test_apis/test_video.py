@@ -1,5 +1,7 @@
 """inference_video: the first-frame protocol on a generated video of moving
 shapes, checked against inference_incontext frame by frame."""
+import shutil
+
 import cv2
 import numpy as np
 import pytest
@@ -91,6 +93,10 @@ def test_frame_folder_order_and_errors(tmp_path):
     (folder / 'notes.txt').write_text('not a frame')
     frames = VideoFrames(str(folder))
     assert frames.name == 'clip' and len(frames) == 3 and frames.fps is None
+    # the folder's whole name, also given with a trailing slash
+    dotted = tmp_path / 'take.2'
+    shutil.copytree(folder, dotted)
+    assert VideoFrames(f'{dotted}/').name == 'take.2'
     stems, images, paths = zip(*frames)
     assert stems == ('frame1', 'frame2', 'frame10')  # natural order
     assert [int(img[0, 0, 0]) for img in images] == [1, 2, 10]
