@@ -7,25 +7,9 @@ from mmengine.dataset import BaseDataset
 from diffseg.registry import DATASETS
 from diffseg.utils.misc import check_choice
 from .prompt_count import draw_prompt_count, parse_prompt_range
-from .shapes_rendering import hsv_to_rgb, shape_mask, textured_background
+from .shapes_rendering import (ALL_CLASSES, BASE_CLASSES, NOVEL_CLASSES,
+                               draw_appearances, render_scene)
 
-# Each class is a colour family with its own shape, so that a tiny model can
-# read it from a 1/4-resolution latent; the novel classes never appear in
-# training.
-BASE_CLASSES = (
-    ('red circle', 0, 'circle'),
-    ('yellow square', 55, 'square'),
-    ('green triangle', 115, 'triangle'),
-    ('cyan ring', 180, 'ring'),
-    ('blue cross', 230, 'cross'),
-    ('magenta ellipse', 300, 'ellipse'),
-)
-NOVEL_CLASSES = (
-    ('orange diamond', 28, 'diamond'),
-    ('teal hexagon', 150, 'hexagon'),
-    ('violet star', 265, 'star'),
-)
-ALL_CLASSES = BASE_CLASSES + NOVEL_CLASSES
 SPLITS = {
     # split: (seed, class ids)
     'train': (0, tuple(range(len(BASE_CLASSES)))),
@@ -33,6 +17,7 @@ SPLITS = {
     'novel': (2, tuple(range(len(BASE_CLASSES), len(ALL_CLASSES)))),
 }
 PROMPT_MODES = ('same', 'swap')
+APPEARANCES = ('fixed', 'per_episode')
 
 
 @DATASETS.register_module()
@@ -55,6 +40,11 @@ class ShapesInContextDataset(BaseDataset):
             (prompts show another class present in the query while the target
             stays the same: a control that a prompt-following model fails).
         seed_offset: added to the split's seed, for independent draws.
+        appearance: 'fixed' (each class always has its colour and shape)
+            or 'per_episode' (each episode gives the split's classes other
+            shapes and colours, shared by its query and prompts; see
+            :func:`draw_appearances`): a class's look then says nothing
+            across episodes and only the prompt tells what to segment.
     """
 
     METAINFO = dict(classes=tuple(name for name, _, _ in ALL_CLASSES))
@@ -66,10 +56,12 @@ class ShapesInContextDataset(BaseDataset):
                  img_size: int = 64,
                  prompt_mode: str = 'same',
                  seed_offset: int = 0,
+                 appearance: str = 'fixed',
                  pipeline: Sequence = (),
                  **kwargs):
         check_choice('split', split, SPLITS)
         check_choice('prompt_mode', prompt_mode, PROMPT_MODES)
+        check_choice('appearance', appearance, APPEARANCES)
         k_range = parse_prompt_range(num_prompts)
         if img_size < 32:
             raise ValueError(f'img_size must be >= 32, got {img_size}')
@@ -78,6 +70,7 @@ class ShapesInContextDataset(BaseDataset):
         self.k_range = k_range
         self.img_size = img_size
         self.prompt_mode = prompt_mode
+        self.appearance = appearance
         seed, self.class_ids = SPLITS[split]
         self.seed = seed + seed_offset
         super().__init__(pipeline=list(pipeline), serialize_data=False,
@@ -92,8 +85,13 @@ class ShapesInContextDataset(BaseDataset):
     # generation -------------------------------------------------------------
     def generate_episode(self, idx: int) -> dict:
         """Episode ``idx`` as a dict of numpy arrays (RGB, HWC, uint8)."""
+        classes = ALL_CLASSES
+        if self.appearance == 'per_episode':
+            classes = draw_appearances(
+                np.random.default_rng([self.seed, idx, 99]), self.class_ids)
         query_rng = np.random.default_rng([self.seed, idx, 0])
-        img, labels = self.render_image(query_rng, min_classes=2)
+        img, labels = self.render_image(query_rng, min_classes=2,
+                                        classes=classes)
         present = [c for c in self.class_ids if (labels == c + 1).any()]
         cls_id = int(query_rng.choice(present))
         prompt_cls = cls_id
@@ -106,7 +104,8 @@ class ShapesInContextDataset(BaseDataset):
         prompt_imgs, prompt_masks = [], []
         for k in range(num_prompts):
             rng = np.random.default_rng([self.seed, idx, 2 + k, prompt_cls])
-            p_img, p_labels = self.render_image(rng, must_include=prompt_cls)
+            p_img, p_labels = self.render_image(rng, must_include=prompt_cls,
+                                                classes=classes)
             prompt_imgs.append(p_img)
             prompt_masks.append((p_labels == prompt_cls + 1).astype(np.uint8))
         shape = (self.img_size, self.img_size)
@@ -126,39 +125,10 @@ class ShapesInContextDataset(BaseDataset):
     def render_image(self,
                      rng: np.random.Generator,
                      must_include: Optional[int] = None,
-                     min_classes: int = 1):
-        """Draw an image and its label map (0 = background, c + 1 = class c).
-
-        Every class drawn keeps at least 2% of the image visible after
-        occlusion, at least ``min_classes`` classes are visible, and
-        ``must_include`` (a class id) is among them.
-        """
-        size = self.img_size
-        scale = size / 64.0
-        min_pixels = int(0.02 * size * size)
-        for _ in range(100):
-            num_objects = int(rng.integers(2, 5))
-            classes = list(rng.choice(self.class_ids, size=num_objects))
-            if must_include is not None:
-                classes[0] = must_include
-            rng.shuffle(classes)
-            img = textured_background(rng, size)
-            labels = np.zeros((size, size), np.uint8)
-            for cls in classes:
-                _, hue, shape = ALL_CLASSES[cls]
-                radius = rng.uniform(7, 13) * scale
-                center = rng.uniform(radius, size - radius, size=2)
-                mask = shape_mask(shape, size, center, radius,
-                                  rng.uniform(0, np.pi)).astype(bool)
-                colour = hsv_to_rgb(hue + rng.uniform(-6, 6),
-                                    rng.uniform(0.65, 1.0),
-                                    rng.uniform(0.65, 1.0))
-                img[mask] = colour + rng.normal(0, 6, size=(mask.sum(), 3))
-                labels[mask] = cls + 1
-            visible = [c for c in set(classes)
-                       if (labels == c + 1).sum() >= min_pixels]
-            if (len(visible) == len(set(classes))
-                    and len(visible) >= min_classes):
-                return np.clip(img, 0, 255).astype(np.uint8), labels
-        raise RuntimeError('could not place the objects of a shapes image '
-                           f'in 100 draws (img_size={size})')
+                     min_classes: int = 1,
+                     classes: Sequence = ALL_CLASSES):
+        """Draw an image and its label map (0 = background, c + 1 = class c)
+        from this split's classes; see :func:`render_scene`."""
+        return render_scene(rng, self.img_size, self.class_ids,
+                            must_include=must_include,
+                            min_classes=min_classes, classes=classes)

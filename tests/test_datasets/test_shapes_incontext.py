@@ -230,3 +230,50 @@ def test_pack_prompt_count_mismatch():
     ep['prompt_masks'] = []
     with pytest.raises(ValueError, match='K >= 1'):
         PackInContextInputs().transform(ep)
+
+
+def _mean_hue(img, mask):
+    import cv2
+    hsv = cv2.cvtColor(img[None][:, mask.astype(bool)], cv2.COLOR_RGB2HSV)
+    angles = hsv[0, :, 0].astype(np.float64) * 2 * np.pi / 180
+    return np.degrees(np.arctan2(np.sin(angles).mean(),
+                                 np.cos(angles).mean())) % 360
+
+
+def _hue_gap(a, b):
+    return min(abs(a - b), 360 - abs(a - b))
+
+
+def test_draw_appearances_permutes_shapes_and_spreads_hues():
+    from diffseg.datasets.shapes_rendering import (ALL_CLASSES,
+                                                   draw_appearances)
+    ids = list(range(len(BASE_CLASSES)))
+    for seed in range(20):
+        table = draw_appearances(np.random.default_rng(seed), ids)
+        assert sorted(table[c][2] for c in ids) == sorted(
+            ALL_CLASSES[c][2] for c in ids)
+        hues = [table[c][1] for c in ids]
+        gaps = [_hue_gap(a, b) for i, a in enumerate(hues)
+                for b in hues[i + 1:]]
+        assert min(gaps) >= 0.7 * 360 / len(ids) - 1e-9
+        assert table[len(ids):] == list(ALL_CLASSES[len(ids):])
+
+
+def test_per_episode_appearance_is_shared_by_query_and_prompts():
+    ds = ShapesInContextDataset(num_episodes=30, num_prompts=2,
+                                appearance='per_episode')
+    target_hues = []
+    for i in range(len(ds)):
+        ep = ds.generate_episode(i)
+        query_hue = _mean_hue(ep['img'], ep['gt_seg_map'])
+        for img, mask in zip(ep['prompt_imgs'], ep['prompt_masks']):
+            # object colours jitter by 6 degrees around the class hue
+            assert _hue_gap(_mean_hue(img, mask), query_hue) < 15
+        target_hues.append((ep['cls_id'], query_hue))
+    # the same class looks different in different episodes
+    for cls in {c for c, _ in target_hues}:
+        hues = [h for c, h in target_hues if c == cls]
+        if len(hues) > 1:
+            assert max(_hue_gap(hues[0], h) for h in hues[1:]) > 20
+    with pytest.raises(ValueError, match='appearance'):
+        ShapesInContextDataset(appearance='random')
