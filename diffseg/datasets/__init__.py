@@ -1,4 +1,5 @@
 from .ade20k_panoptic import ADE20KPanopticDataset
+from .captioned_shapes import CaptionedShapesDataset
 from .coarse_semantic import Cityscapes27Dataset, COCOStuff27Dataset
 from .coco_incontext import COCOInContextDataset
 from .coco_panoptic import CocoPanopticDataset
@@ -14,5 +15,6 @@ __all__ = [
     'COCOInContextDataset', 'PascalVOCInContextDataset',
     'ShapesInContextDataset', 'DAVIS16InContextDataset',
     'VSPWInContextDataset', 'ADE20KPanopticDataset', 'CocoPanopticDataset',
-    'ShapesPanopticDataset', 'COCOStuff27Dataset', 'Cityscapes27Dataset'
+    'ShapesPanopticDataset', 'COCOStuff27Dataset', 'Cityscapes27Dataset',
+    'CaptionedShapesDataset'
 ]
