@@ -4,10 +4,12 @@ from .incontext_visualization_hook import InContextVisualizationHook
 from .iter_seed_hook import IterSeedHook
 from .nonfinite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .test_summary_hook import TestSummaryHook
+from .text_to_image_sample_hook import TextToImageSampleHook
 from .trainable_checkpoint_hook import TrainableWeightsCheckpointHook
 
 __all__ = [
     'CheckpointFitHook', 'CheckpointMismatchError', 'ExportPretrainedHook',
     'InContextVisualizationHook', 'IterSeedHook', 'NonFiniteLossError',
-    'NonFiniteLossHook', 'TestSummaryHook', 'TrainableWeightsCheckpointHook'
+    'NonFiniteLossHook', 'TestSummaryHook', 'TextToImageSampleHook',
+    'TrainableWeightsCheckpointHook'
 ]

@@ -110,7 +110,7 @@ def build_class_prompts(tokenizer, class_names: Sequence[str],
 
 @MODELS.register_module()
 class CLIPTextEncoder(BaseModule):
-    """Frozen CLIP text transformer: class names -> prompt embeddings.
+    """CLIP text transformer: class names or captions -> prompt embeddings.
 
     Args:
         pretrained: a diffusers pipeline directory (``text_encoder/`` and
@@ -121,6 +121,9 @@ class CLIPTextEncoder(BaseModule):
             offline (:func:`load_tokenizer`).
         prefix: text before the class names, e.g. 'a photo of'.
         separator: text between two class names.
+        freeze: keep the weights fixed and the module in eval mode (SD's
+            conditioning); False trains it with the model that owns it
+            (a prior trained from scratch).
     """
 
     def __init__(self,
@@ -129,6 +132,7 @@ class CLIPTextEncoder(BaseModule):
                  tokenizer: Optional[str] = None,
                  prefix: str = '',
                  separator: str = ' and ',
+                 freeze: bool = True,
                  init_cfg=None):
         super().__init__(init_cfg)
         if (pretrained is None) == (config is None):
@@ -144,10 +148,14 @@ class CLIPTextEncoder(BaseModule):
                 'inside)')
             self.text_model = CLIPTextModel.from_pretrained(
                 folder, local_files_only=True)
-        self.text_model.requires_grad_(False)
-        self.text_model.eval()
+        self.freeze = freeze
+        if freeze:
+            self.text_model.requires_grad_(False)
+            self.text_model.eval()
         self.text_model.is_init = True  # keep mmengine's init off the weights
         self.tokenizer = load_tokenizer(tokenizer or pretrained)
+        # prompts are padded to the positions the text model has
+        self.tokenizer.model_max_length = self.max_length
         self.prefix = prefix
         self.separator = separator
 
@@ -155,21 +163,38 @@ class CLIPTextEncoder(BaseModule):
     def width(self) -> int:
         return self.text_model.config.hidden_size
 
+    @property
+    def max_length(self) -> int:
+        return self.text_model.config.max_position_embeddings
+
     def train(self, mode: bool = True):
         super().train(mode)
-        self.text_model.eval()
+        if self.freeze:
+            self.text_model.eval()
         return self
 
     def class_prompts(self, class_names: Sequence[str]) -> ClassPrompts:
-        return build_class_prompts(
-            self.tokenizer, class_names, self.prefix, self.separator,
-            self.text_model.config.max_position_embeddings)
+        return build_class_prompts(self.tokenizer, class_names, self.prefix,
+                                   self.separator, self.max_length)
 
-    @torch.no_grad()
     def encode_ids(self, input_ids: torch.Tensor) -> torch.Tensor:
-        """(P, L) ids -> (P, L, D) last hidden states (SD's conditioning)."""
+        """(P, L) ids -> (P, L, D) last hidden states (SD's conditioning);
+        gradients flow only when the encoder is not frozen."""
         device = next(self.text_model.parameters()).device
-        return self.text_model(input_ids.to(device)).last_hidden_state
+        with torch.set_grad_enabled(torch.is_grad_enabled()
+                                    and not self.freeze):
+            return self.text_model(input_ids.to(device)).last_hidden_state
+
+    def tokenize(self, texts: Sequence[str]) -> torch.Tensor:
+        """Texts -> (N, L) ids padded to ``max_length`` and truncated there,
+        as Stable Diffusion's pipeline tokenizes prompts."""
+        return self.tokenizer(list(texts), padding='max_length',
+                              max_length=self.max_length, truncation=True,
+                              return_tensors='pt').input_ids
+
+    def encode_texts(self, texts: Sequence[str]) -> torch.Tensor:
+        """Free texts (captions) -> (N, L, D) embeddings."""
+        return self.encode_ids(self.tokenize(texts))
 
     def forward(self, class_names: Sequence[str]):
         """Class names -> (embeddings (P, L, D), ClassPrompts)."""
