@@ -47,6 +47,17 @@ def scores_to_original(scores: torch.Tensor, input_hw: Tuple[int, int],
     return out
 
 
+def scores_to_samples(scores, input_hw: Tuple[int, int], data_samples):
+    """Head scores (B, K, h, w), or B maps (K_i, h, w), on the grid of the
+    padded input -> each sample's ``seg_logits`` (K, H0, W0) and
+    ``pred_sem_seg`` (1, H0, W0) at its ``ori_shape``."""
+    for s, sample in zip(scores, data_samples):
+        logits = scores_to_original(s, input_hw, sample)
+        sample.seg_logits = PixelData(data=logits)
+        sample.pred_sem_seg = PixelData(data=logits.argmax(0, keepdim=True))
+    return data_samples
+
+
 @MODELS.register_module()
 class MaskDiffusion(BaseDiffSegModel):
     """Open-vocabulary or unsupervised segmentation, one UNet pass an image.
@@ -178,6 +189,12 @@ class MaskDiffusion(BaseDiffSegModel):
         out = self.feature_extractor(z, unet_text, embeds)
         return out['features'], prompts.gather(out['attention'])
 
+    @torch.no_grad()
+    def features(self, inputs: torch.Tensor) -> torch.Tensor:
+        """inputs (B, 3, H, W) in [-1, 1] -> the pixel features the
+        clustering heads see (B, D, h, w), with the empty prompt."""
+        return self.extract(self.pad(inputs))[0]
+
     def segment(self, inputs: torch.Tensor, data_samples, head=None,
                 class_names: Optional[Sequence[str]] = None):
         """Segment a batch with ``head`` (default: the model's); the
@@ -185,12 +202,7 @@ class MaskDiffusion(BaseDiffSegModel):
         (1, H0, W0) at their ``ori_shape``."""
         scores, input_hw = self.head_scores(inputs, data_samples, head,
                                             class_names)
-        for s, sample in zip(scores, data_samples):
-            logits = scores_to_original(s, input_hw, sample)
-            sample.seg_logits = PixelData(data=logits)
-            sample.pred_sem_seg = PixelData(
-                data=logits.argmax(0, keepdim=True))
-        return data_samples
+        return scores_to_samples(scores, input_hw, data_samples)
 
     @torch.no_grad()
     def head_scores(self, inputs, data_samples=None, head=None,
