@@ -3,7 +3,7 @@ import json
 import pytest
 import torch
 
-from diffseg.testing.tools import run_tool
+from _helpers.tools import run_tool
 
 CFG = ('configs/maskdiffusion/'
        'baseline-kmeans-codebook_pixels_captioned-shapes_64.py')

@@ -4,7 +4,7 @@ import json
 
 from diffusers import AutoencoderKL
 
-from diffseg.testing.tools import run_tool
+from _helpers.tools import run_tool
 
 PRIOR_CFG = 'configs/prior/t2i-ldm_tiny_4k_captioned-shapes_64.py'
 MASKDIFFUSION_CFG = ('configs/maskdiffusion/'

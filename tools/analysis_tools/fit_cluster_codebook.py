@@ -10,9 +10,6 @@ Example (unsupervised MaskDiffusion on the tiny prior)::
         --cfg-options test_dataloader.dataset.split=train
 """
 import argparse
-import os
-import os.path as osp
-import tempfile
 
 import diffseg  # noqa: F401  (compatibility fixes before mmseg is imported)
 import torch
@@ -21,6 +18,7 @@ from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 
 from diffseg.apis import init_model
+from diffseg.fileio import atomic_write
 from diffseg.models.heads import fit_codebook
 from diffseg.models.segmentors.maskdiffusion import MaskDiffusion
 
@@ -84,16 +82,8 @@ def main():
         feature_maps(model, dataloader, args.num_images, args.device),
         args.num_clusters, args.pixels_per_image, args.normalize,
         seed=args.seed)
-    out_dir = osp.dirname(osp.abspath(args.out))
-    os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix='.tmp')
-    os.close(fd)
-    try:
-        torch.save(codebook, tmp)
-        os.replace(tmp, args.out)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_write(args.out) as f:
+        torch.save(codebook, f)
     print(f'\nwrote a codebook of {tuple(codebook.shape)} to {args.out}')
 
 

@@ -28,4 +28,5 @@ model = dict(
     head=dict(type='MaskDiffusionHead', similarity='cosine'),
     unet_prompt='classes')
 test_cfg = dict(type='TestLoop')
+default_hooks = dict(test_summary=dict(type='TestSummaryHook'))
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
