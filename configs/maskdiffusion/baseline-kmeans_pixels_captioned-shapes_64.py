@@ -12,5 +12,7 @@ model = dict(
     # colours averaged over 2x2 cells: k-means over 1024 points an image
     stride=2)
 test_cfg = dict(type='TestLoop')
-default_hooks = dict(test_summary=dict(type='TestSummaryHook'))
+default_hooks = dict(
+    test_summary=dict(type='TestSummaryHook'),
+    visualization=dict(type='OpenVocabVisualizationHook'))
 test_evaluator = dict(type='HungarianIoU', protocol='per_image')

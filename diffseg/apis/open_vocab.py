@@ -53,11 +53,8 @@ def inference_open_vocab(model: torch.nn.Module,
     sample = predict_one(model,
                          prepare_one(model, results, DEFAULT_PIPELINE,
                                      **request))
-    names = request.get('class_names')
-    if names is None and num_segments is None and model.head.uses_attention:
-        names = model.vocabulary()
-    if names is None:
+    if 'label_names' not in sample.metainfo:  # segments have no names
         count = sample.seg_logits.data.shape[0]
-        names = [f'segment {i + 1}' for i in range(count)]
-    sample.set_metainfo(dict(label_names=names))
+        sample.set_metainfo(dict(
+            label_names=[f'segment {i + 1}' for i in range(count)]))
     return sample

@@ -28,5 +28,7 @@ model = dict(
     head=dict(type='MaskDiffusionHead', similarity='cosine'),
     unet_prompt='classes')
 test_cfg = dict(type='TestLoop')
-default_hooks = dict(test_summary=dict(type='TestSummaryHook'))
+default_hooks = dict(
+    test_summary=dict(type='TestSummaryHook'),
+    visualization=dict(type='OpenVocabVisualizationHook'))
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')

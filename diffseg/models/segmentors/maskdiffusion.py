@@ -83,6 +83,9 @@ class MaskDiffusion(BaseDiffSegModel):
             vocabulary; every prompt's maps come from the queries).
         dtype: 'fp32', 'fp16' or 'bf16' for the SD networks (attention is
             computed in fp32 regardless).
+        keep_attention: put each class's attention map on the predicted
+            samples (``class_attention``), for panels; the visualization
+            hook turns it on when it draws.
 
     ``loss`` raises: the method has no training.
     """
@@ -96,6 +99,7 @@ class MaskDiffusion(BaseDiffSegModel):
                  class_names: Optional[Sequence[str]] = None,
                  unet_prompt: str = 'classes',
                  dtype: str = 'fp32',
+                 keep_attention: bool = False,
                  data_preprocessor: dict = SD_DATA_PREPROCESSOR,
                  init_cfg=None):
         super().__init__(data_preprocessor=data_preprocessor,
@@ -115,6 +119,7 @@ class MaskDiffusion(BaseDiffSegModel):
         self.class_names = list(class_names) if class_names else None
         self.unet_prompt = unet_prompt
         self.dtype = DTYPES[dtype]
+        self.keep_attention = keep_attention
         self._text_cache = {}
         self.input_multiple = (self.autoencoder.downsample_factor *
                                self.denoiser.downsample_factor)
@@ -199,16 +204,27 @@ class MaskDiffusion(BaseDiffSegModel):
                 class_names: Optional[Sequence[str]] = None):
         """Segment a batch with ``head`` (default: the model's); the
         samples get ``seg_logits`` (K, H0, W0) and ``pred_sem_seg``
-        (1, H0, W0) at their ``ori_shape``."""
-        scores, input_hw = self.head_scores(inputs, data_samples, head,
-                                            class_names)
-        return scores_to_samples(scores, input_hw, data_samples)
+        (1, H0, W0) at their ``ori_shape``; with an attention head the
+        metainfo ``label_names`` (the name of each id) and, when
+        ``keep_attention``, ``class_attention`` (C, H0, W0): each class's
+        cross-attention map."""
+        scores, input_hw, attention, names = self.run_head(
+            inputs, data_samples, head, class_names)
+        scores_to_samples(scores, input_hw, data_samples)
+        if names is not None:
+            for b, sample in enumerate(data_samples):
+                sample.set_metainfo(dict(label_names=list(names)))
+                if self.keep_attention:
+                    sample.class_attention = PixelData(data=scores_to_original(
+                        attention[b], input_hw, sample))
+        return data_samples
 
     @torch.no_grad()
-    def head_scores(self, inputs, data_samples=None, head=None,
-                    class_names=None):
+    def run_head(self, inputs, data_samples=None, head=None,
+                 class_names=None):
         """-> (head output: (B, K, h, w) or B maps (K_i, h, w), the padded
-        input size)."""
+        input size, class attention (B, C, h', w') and the class names, the
+        last two None for a clustering head)."""
         head = head or self.head
         inputs = self.pad(inputs)
         if head.uses_attention:
@@ -218,7 +234,13 @@ class MaskDiffusion(BaseDiffSegModel):
         features, attention = self.extract(inputs, class_names)
         valid = self.valid_mask(data_samples, inputs.shape[-2:],
                                 features.shape[-2:], features.device)
-        return head(features, attention, valid), tuple(inputs.shape[-2:])
+        return (head(features, attention, valid), tuple(inputs.shape[-2:]),
+                attention, class_names)
+
+    def head_scores(self, inputs, data_samples=None, head=None,
+                    class_names=None):
+        """-> (head output, the padded input size); see :meth:`run_head`."""
+        return self.run_head(inputs, data_samples, head, class_names)[:2]
 
     def requested_head(self, data_samples):
         """The head and class names the samples ask for in their metainfo
