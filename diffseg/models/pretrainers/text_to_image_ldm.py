@@ -13,8 +13,10 @@ from mmengine.structures import PixelData
 from diffseg.models.noise_schedulers import build_noise_scheduler
 from diffseg.models.base_model import BaseDiffSegModel
 from diffseg.models.segmentors.maskdiffusion import SD_DATA_PREPROCESSOR
+from diffseg.models.utils.diffusion_math import (add_training_noise,
+                                                 check_prediction_type,
+                                                 prediction_target)
 from diffseg.registry import AUTOENCODERS, DENOISERS, MODELS
-from diffseg.utils.misc import check_choice
 
 SD_NOISE_SCHEDULER = dict(type='DDPMScheduler', num_train_timesteps=1000,
                           beta_schedule='scaled_linear', beta_start=0.00085,
@@ -84,9 +86,7 @@ class TextToImageLDM(BaseDiffSegModel):
                 f'{self.denoiser.cross_attention_dim} but the text encoder '
                 f'gives {self.text_encoder.width}: make them equal')
         self.noise_scheduler = build_noise_scheduler(noise_scheduler)
-        check_choice('prediction_type',
-                     self.noise_scheduler.config.prediction_type,
-                     ('epsilon', 'v_prediction', 'sample'))
+        check_prediction_type(self.noise_scheduler.config.prediction_type)
         self.caption_dropout = caption_dropout
         self.generation = {**GENERATION_DEFAULTS, **(generation or {})}
 
@@ -108,25 +108,14 @@ class TextToImageLDM(BaseDiffSegModel):
         keep = torch.rand(len(captions)) >= self.caption_dropout
         return [c if k else '' for c, k in zip(captions, keep.tolist())]
 
-    def prediction_target(self, z_0, noise, t) -> torch.Tensor:
-        kind = self.noise_scheduler.config.prediction_type
-        if kind == 'epsilon':
-            return noise
-        if kind == 'v_prediction':
-            return self.noise_scheduler.get_velocity(z_0, noise, t)
-        return z_0
-
     def loss(self, inputs: torch.Tensor, data_samples) -> dict:
         captions = self.drop_captions(self.captions_of(data_samples))
         with torch.no_grad():
             z_0 = self.autoencoder.encode(inputs)
         text = self.text_encoder.encode_texts(captions).to(z_0.device)
-        noise = torch.randn_like(z_0)
-        t = torch.randint(0, self.noise_scheduler.config.num_train_timesteps,
-                          (z_0.shape[0], ), device=z_0.device)
-        z_t = self.noise_scheduler.add_noise(z_0, noise, t)
+        z_t, noise, t = add_training_noise(self.noise_scheduler, z_0)
         pred = self.denoiser(z_t, t, text)
-        target = self.prediction_target(z_0, noise, t)
+        target = prediction_target(self.noise_scheduler, z_0, noise, t)
         return dict(loss_diffusion=F.mse_loss(pred.float(), target.float()))
 
     # generation -------------------------------------------------------------
@@ -138,10 +127,10 @@ class TextToImageLDM(BaseDiffSegModel):
             build_noise_scheduler({
                 **dict(self.noise_scheduler.config), **scheduler}))
         return StableDiffusionPipeline(
-            vae=self.autoencoder.vae,
+            vae=self.autoencoder.network,
             text_encoder=self.text_encoder.text_model,
             tokenizer=self.text_encoder.tokenizer,
-            unet=self.denoiser.unet,
+            unet=self.denoiser.network,
             scheduler=sched,
             safety_checker=None,
             feature_extractor=None,
