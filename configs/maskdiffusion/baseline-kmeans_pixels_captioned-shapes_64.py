@@ -16,3 +16,6 @@ default_hooks = dict(
     test_summary=dict(type='TestSummaryHook'),
     visualization=dict(type='OpenVocabVisualizationHook'))
 test_evaluator = dict(type='HungarianIoU', protocol='per_image')
+# no weights to synchronise: under a launcher the model only moves to its
+# process's device
+model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
