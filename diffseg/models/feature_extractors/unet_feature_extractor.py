@@ -30,7 +30,8 @@ class UNetFeatureExtractor(BaseFeatureExtractor):
     """Runs the UNet once on a latent; captures block features and the
     cross-attention maps of every prompt token.
 
-    Cross-attention layers (``attn2``) of ``attention_blocks`` get an
+    Cross-attention layers of ``attention_blocks`` (``attn2``, and
+    ``attn1`` too where a block has ``only_cross_attention``) get an
     :class:`AttentionCaptureProcessor` at construction. It stays installed
     (the UNet belongs to the extractor's model) and records only during a
     call; its forward output equals the default processor's up to fp32
@@ -131,8 +132,10 @@ class UNetFeatureExtractor(BaseFeatureExtractor):
         """Give the cross-attention layers of ``blocks`` capture processors;
         returns their names."""
         processors = dict(self.unet.attn_processors)
-        cross = [k[:-len('.processor')] for k in processors
-                 if k.endswith('attn2.processor')]
+        # attn2 layers, and attn1 ones too in blocks built with
+        # only_cross_attention: every layer whose keys are the text's
+        cross = [name for name in (k[:-len('.processor')] for k in processors)
+                 if self.unet.get_submodule(name).is_cross_attention]
         layers = []
         for block in blocks:
             self._module(block)

@@ -60,8 +60,11 @@ class ClassPrompts:
 
 def build_class_prompts(tokenizer, class_names: Sequence[str],
                         prefix: str = '', separator: str = ' and ',
-                        max_length: Optional[int] = None) -> ClassPrompts:
-    """Pack ``class_names`` in order into as few prompts as fit.
+                        max_length: Optional[int] = None,
+                        names_per_prompt: Optional[int] = None
+                        ) -> ClassPrompts:
+    """Pack ``class_names`` in order into as few prompts as fit, with at
+    most ``names_per_prompt`` names a prompt (None: no limit).
 
     Each prompt is ``SOT prefix name separator name ... EOT`` padded to
     ``max_length`` (default: the tokenizer's, 77) with the tokenizer's pad
@@ -94,7 +97,9 @@ def build_class_prompts(tokenizer, class_names: Sequence[str],
                 f'most {budget}')
         current = prompts[-1]
         joiner = sep if len(current) > len(head) else []
-        if len(current) + len(joiner) + len(name_ids) > length - 1:
+        full = names_per_prompt is not None and sum(
+            p == len(prompts) - 1 for p, _ in class_tokens) >= names_per_prompt
+        if full or len(current) + len(joiner) + len(name_ids) > length - 1:
             current, joiner = list(head), []
             prompts.append(current)
         current.extend(joiner)
@@ -124,6 +129,9 @@ class CLIPTextEncoder(BaseModule):
         freeze: keep the weights fixed and the module in eval mode (SD's
             conditioning); False trains it with the model that owns it
             (a prior trained from scratch).
+        names_per_prompt: most class names one prompt holds (None: as many
+            as fit); 1 gives every class a prompt of its own, so no name
+            is read in the context of the others.
     """
 
     def __init__(self,
@@ -133,6 +141,7 @@ class CLIPTextEncoder(BaseModule):
                  prefix: str = '',
                  separator: str = ' and ',
                  freeze: bool = True,
+                 names_per_prompt: Optional[int] = None,
                  init_cfg=None):
         super().__init__(init_cfg)
         if (pretrained is None) == (config is None):
@@ -158,6 +167,10 @@ class CLIPTextEncoder(BaseModule):
         self.tokenizer.model_max_length = self.max_length
         self.prefix = prefix
         self.separator = separator
+        if names_per_prompt is not None and names_per_prompt < 1:
+            raise ValueError(f'names_per_prompt is {names_per_prompt}; '
+                             'expected >= 1 or None')
+        self.names_per_prompt = names_per_prompt
 
     @property
     def width(self) -> int:
@@ -175,7 +188,8 @@ class CLIPTextEncoder(BaseModule):
 
     def class_prompts(self, class_names: Sequence[str]) -> ClassPrompts:
         return build_class_prompts(self.tokenizer, class_names, self.prefix,
-                                   self.separator, self.max_length)
+                                   self.separator, self.max_length,
+                                   self.names_per_prompt)
 
     def encode_ids(self, input_ids: torch.Tensor) -> torch.Tensor:
         """(P, L) ids -> (P, L, D) last hidden states (SD's conditioning);

@@ -52,6 +52,18 @@ def test_capture_keeps_the_unet_output(unet, inputs):
     assert torch.allclose(ref, out, atol=1e-5)
 
 
+def test_only_cross_attention_blocks_capture_both_layers(inputs):
+    z, text = inputs
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(**dict(TINY_UNET, only_cross_attention=True))
+    ex = extractor(unet.eval(), stop_early=False)
+    captured = {name.rsplit('.', 1)[1] for name in ex.attention_layers}
+    assert captured == {'attn1', 'attn2'}
+    ref = unet(z, 1, text[:1].expand(2, -1, -1)).sample
+    out = ex.unet(z, 1, text[:1].expand(2, -1, -1)).sample
+    assert torch.allclose(ref, out, atol=1e-5)
+
+
 def test_recorded_maps_are_softmax_over_77_tokens(unet, inputs):
     z, text = inputs
     ex = extractor(unet)

@@ -51,6 +51,17 @@ def test_many_classes_are_split_over_prompts(tok):
     assert torch.equal(second.input_ids[0], prompts.input_ids[1])
 
 
+def test_names_per_prompt_caps_each_prompt(tok):
+    names = ['red circle', 'blue cross', 'green square']
+    prompts = build_class_prompts(tok, names, names_per_prompt=2)
+    assert [p for p, _ in prompts.class_tokens] == [0, 0, 1]
+    expected = tok(['red circle and blue cross', 'green square'],
+                   padding='max_length', max_length=77).input_ids
+    assert prompts.input_ids.tolist() == expected
+    with pytest.raises(ValueError, match='names_per_prompt is 0'):
+        CLIPTextEncoder(config=TINY_CLIP_TEXT, names_per_prompt=0)
+
+
 def test_empty_vocabulary_is_the_prefix_prompt(tok):
     prompts = build_class_prompts(tok, [])
     assert prompts.class_tokens == []
