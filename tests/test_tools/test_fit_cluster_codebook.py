@@ -3,7 +3,8 @@ import json
 import pytest
 import torch
 
-from _helpers.tools import run_tool
+from _helpers.paths import REPO_ROOT
+from _helpers.tools import run_tool, tool_env
 
 CFG = ('configs/maskdiffusion/'
        'baseline-kmeans-codebook_pixels_captioned-shapes_64.py')
@@ -38,5 +39,6 @@ def test_bad_arguments(args, message, tmp_path):
     import sys
     proc = subprocess.run(
         [sys.executable, 'tools/analysis_tools/fit_cluster_codebook.py',
-         CFG, *args], capture_output=True, text=True)
+         CFG, *args], capture_output=True, text=True, cwd=REPO_ROOT,
+        env=tool_env())
     assert proc.returncode != 0 and message in proc.stderr
