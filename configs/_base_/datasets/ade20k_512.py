@@ -1,28 +1,16 @@
 # ADE20K (150 classes), validation split, short side 512.
 # Layout (mmseg's): data/ade/ADEChallengeData2016/
 # {images,annotations}/validation.
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'mmseg.ADE20KDataset'
 data_root = 'data/ade/ADEChallengeData2016'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    # after Resize: the ground truth stays at the original size
-    dict(type='mmseg.LoadAnnotations'),
-    dict(type='mmseg.PackSegInputs'),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
             img_path='images/validation',
-            seg_map_path='annotations/validation'),
-        pipeline=test_pipeline))
-test_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+            seg_map_path='annotations/validation')))
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 class_names = [

@@ -2,28 +2,18 @@
 # benchmarks), val split, resized to 512x1024.
 # Layout: data/cityscapes/leftImg8bit/val and
 # gtFine/val/*_gtFine_labelIds.png (as released).
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'Cityscapes27Dataset'
 data_root = 'data/cityscapes'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    # after Resize: the ground truth stays at the original size
-    dict(type='mmseg.LoadAnnotations'),
-    dict(type='mmseg.PackSegInputs'),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
-        pipeline=test_pipeline))
+            img_path='leftImg8bit/val', seg_map_path='gtFine/val')))
 # segment ids of each image are matched to the classes per image (DiffSeg)
-test_evaluator = dict(type='HungarianIoU', protocol='per_image')
+test_evaluator = dict(
+    _delete_=True, type='HungarianIoU', protocol='per_image')
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 class_names = [

@@ -2,27 +2,15 @@
 # Layout (mmseg's): data/cityscapes/leftImg8bit/val and
 # gtFine/val/*_gtFine_labelTrainIds.png (cityscapesscripts'
 # createTrainIdLabelImgs).
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'mmseg.CityscapesDataset'
 data_root = 'data/cityscapes'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    # after Resize: the ground truth stays at the original size
-    dict(type='mmseg.LoadAnnotations'),
-    dict(type='mmseg.PackSegInputs'),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            img_path='leftImg8bit/val', seg_map_path='gtFine/val'),
-        pipeline=test_pipeline))
-test_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+            img_path='leftImg8bit/val', seg_map_path='gtFine/val')))
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 class_names = [

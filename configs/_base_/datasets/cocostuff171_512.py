@@ -2,27 +2,15 @@
 # Layout: mmseg's (tools/dataset_converters/coco_stuff164k.py):
 # data/coco_stuff164k/images/val2017/*.jpg,
 # annotations/val2017/*_labelTrainIds.png.
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'mmseg.COCOStuffDataset'
 data_root = 'data/coco_stuff164k'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    # after Resize: the ground truth stays at the original size
-    dict(type='mmseg.LoadAnnotations'),
-    dict(type='mmseg.PackSegInputs'),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
-            img_path='images/val2017', seg_map_path='annotations/val2017'),
-        pipeline=test_pipeline))
-test_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+            img_path='images/val2017', seg_map_path='annotations/val2017')))
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 class_names = [

@@ -1,28 +1,16 @@
 # PASCAL Context (59 classes), val split, short side 512.
 # Layout (mmseg's): data/VOCdevkit/VOC2010/
 # {JPEGImages,SegmentationClassContext}, ImageSets/SegmentationContext/val.txt.
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'mmseg.PascalContextDataset59'
 data_root = 'data/VOCdevkit/VOC2010'
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(2048, 512), keep_ratio=True),
-    # after Resize: the ground truth stays at the original size
-    dict(type='mmseg.LoadAnnotations'),
-    dict(type='mmseg.PackSegInputs'),
-]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClassContext'),
-        ann_file='ImageSets/SegmentationContext/val.txt',
-        pipeline=test_pipeline))
-test_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+        ann_file='ImageSets/SegmentationContext/val.txt'))
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 class_names = [

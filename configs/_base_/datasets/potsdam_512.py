@@ -1,8 +1,10 @@
 # ISPRS Potsdam (6 classes, mmseg's 512 px val patches).
 # Layout (mmseg's tools/dataset_converters/potsdam.py):
 # data/potsdam/{img_dir,ann_dir}/val.
+_base_ = ['./semantic_test_512.py']
 dataset_type = 'mmseg.PotsdamDataset'
 data_root = 'data/potsdam'
+# the patches are 512 px: resized to 512 x 512 at most
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(512, 512), keep_ratio=True),
@@ -11,17 +13,12 @@ test_pipeline = [
     dict(type='mmseg.PackSegInputs'),
 ]
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         data_prefix=dict(
             img_path='img_dir/val', seg_map_path='ann_dir/val'),
         pipeline=test_pipeline))
-test_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
 # the vocabulary of open-vocabulary models: the classes as prompt text,
 # in label order
 # 'impervious_surface' is prompted as the everyday word 'road'

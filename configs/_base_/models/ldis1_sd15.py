@@ -1,31 +1,10 @@
-# LDIS-1 (arXiv 2403.09616) at full size: Stable Diffusion 1.5 VAE and UNet,
-# a frozen Alpha-CLIP ViT-L/14 (pre-masking through its alpha channel) on
-# 224 px prompts, one shared projection 1024 -> 768 into the UNet's
-# cross-attention.
-# Local directories, diffusers / transformers layout (nothing downloads):
-sd_path = 'checkpoints/stable-diffusion-v1-5'  # holds vae/ and unet/
-# Alpha-CLIP ViT-L/14 (GRIT-20M), converted from the authors'
-# clip_l14_grit20m_fultune_2xe.pth by
-#   python tools/model_converters/alpha_clip_to_hf.py \
-#       clip_l14_grit20m_fultune_2xe.pth checkpoints/alpha-clip-l14-grit20m
-alpha_clip_path = 'checkpoints/alpha-clip-l14-grit20m'
-# plain CLIP ViT-L/14, for the rows without pre-masking (Tab. 5)
-clip_path = 'checkpoints/clip-vit-large-patch14'
+# LDIS-1 (arXiv 2403.09616) at full size: the shared SD 1.5 parts of
+# ./ldis_sd15.py, one denoising step from t = 0 on the query latent, the
+# loss on the latent of the vanilla pseudo mask.
+_base_ = ['./ldis_sd15.py']
 model = dict(
     type='OneStepLDIS',
-    data_preprocessor=dict(type='InContextDataPreProcessor', size_divisor=8,
-                           prompt_size=(224, 224)),
-    prompt_encoder=dict(
-        type='CLIPPromptEncoder',
-        pretrained=alpha_clip_path,
-        pre_masking='alpha',
-        post_masking=True,
-        post_mask_mode='nearest',
-        out_dim=768,
-        freeze=True),
-    autoencoder=dict(type='SDVAE', pretrained=sd_path),
-    denoiser=dict(type='DiffusersUNet', pretrained=sd_path,
-                  gradient_checkpointing=False),
+    denoiser=dict(gradient_checkpointing=False),
     mask_codec=dict(type='PseudoMaskCodec', mode='vanilla'),
     sampler=dict(type='OneStepSampler'),
     loss_space='latent',

@@ -8,7 +8,6 @@ model = dict(
     data_preprocessor=dict(prompt_size=(32, 32)),
     prompt_encoder=dict(
         vision_config=dict(
-            _delete_=True,
             hidden_size=16,
             intermediate_size=32,
             num_attention_heads=2,
@@ -16,9 +15,9 @@ model = dict(
             image_size=32,
             patch_size=8),
         out_dim=16),
+    # built at random from this architecture, not read from tiny_sd
     autoencoder=dict(
-        _delete_=True,
-        type='SDVAE',
+        pretrained=None,
         config=dict(
             in_channels=3,
             out_channels=3,
@@ -32,7 +31,6 @@ model = dict(
             sample_size=32)),
     denoiser=dict(
         config=dict(
-            _delete_=True,
             sample_size=16,
             in_channels=4,
             out_channels=4,

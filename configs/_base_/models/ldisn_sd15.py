@@ -1,18 +1,14 @@
-# LDIS-n (arXiv 2403.09616) at full size: the LDIS-1 parts, conv_in widened to
-# 8 channels (noisy pseudo-mask latent + query latent), epsilon prediction
-# with classifier-free-guidance dropout (p = 0.05), 20 DDPM steps with dual
-# guidance (gamma_q = 1.5, gamma_tau = 7) at inference, augmented pseudo masks
-# (gamma = 0.4).
-_base_ = ['./ldis1_sd15.py']
+# LDIS-n (arXiv 2403.09616) at full size: the shared SD 1.5 parts of
+# ./ldis_sd15.py, conv_in widened to 8 channels (noisy pseudo-mask latent +
+# query latent), epsilon prediction with classifier-free-guidance dropout
+# (p = 0.05), 20 DDPM steps with dual guidance (gamma_q = 1.5,
+# gamma_tau = 7) at inference, augmented pseudo masks (gamma = 0.4).
+_base_ = ['./ldis_sd15.py']
 model = dict(
-    _delete_=True,
     type='MultiStepLDIS',
-    data_preprocessor={{_base_.model.data_preprocessor}},
-    prompt_encoder={{_base_.model.prompt_encoder}},
-    autoencoder={{_base_.model.autoencoder}},
-    denoiser=dict(type='DiffusersUNet', pretrained={{_base_.sd_path}},
-                  in_channels=8, copy_conv_in_bias=True),
+    denoiser=dict(in_channels=8, copy_conv_in_bias=True),
     mask_codec=dict(type='PseudoMaskCodec', mode='augmented', gamma=0.4),
+    # SD's own noise schedule, read from <sd_path>/scheduler
     noise_scheduler=dict(type='DDPMScheduler', pretrained={{_base_.sd_path}}),
     sampler=dict(
         type='DiffusionSampler',

@@ -1,10 +1,10 @@
-# LDIS-n at toy scale: the LDIS-1 tiny parts, a UNet whose conv_in takes the
-# noisy mask latent and the query latent (8 channels), classifier-free-
-# guidance dropout, DDIM sampling with dual guidance. The tiny model predicts
-# the clean latent (prediction_type='sample'): with epsilon prediction (the
-# paper's Eq. 9, kept by the real config) it reached 8 mIoU after 500
-# iterations where this reaches 46.
-_base_ = ['./ldis1_tiny.py']
+# LDIS-n at toy scale: the tiny parts of ./ldis_tiny.py, a UNet whose conv_in
+# takes the noisy mask latent and the query latent (8 channels), classifier-
+# free-guidance dropout, DDIM sampling with dual guidance. The tiny model
+# predicts the clean latent (prediction_type='sample'): with epsilon
+# prediction (the paper's Eq. 9, kept by the real config) it reached 8 mIoU
+# after 500 iterations where this reaches 46.
+_base_ = ['./ldis_tiny.py']
 train_scheduler = dict(
     type='DDPMScheduler',
     num_train_timesteps=1000,
@@ -14,18 +14,8 @@ train_scheduler = dict(
     clip_sample=False,
     prediction_type='sample')
 model = dict(
-    _delete_=True,
     type='MultiStepLDIS',
-    data_preprocessor=dict(type='InContextDataPreProcessor', size_divisor=8,
-                           prompt_size=(64, 64)),
-    prompt_encoder={{_base_.model.prompt_encoder}},
-    autoencoder={{_base_.model.autoencoder}},
-    denoiser=dict(
-        type='DiffusersUNet',
-        config={{_base_.model.denoiser.config}},
-        in_channels=8),
-    # the tiny VAE is trained on vanilla pseudo masks only
-    mask_codec=dict(type='PseudoMaskCodec', mode='vanilla'),
+    denoiser=dict(in_channels=8),
     noise_scheduler=train_scheduler,
     sampler=dict(
         type='DiffusionSampler',
