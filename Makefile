@@ -14,8 +14,8 @@ VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
 PY := $(VENV)/bin/python
 DEMO_DIR ?= work_dirs/demo
-LDIS_CFG := configs/ldis/ldis1_tiny_1shot_shapes_64.py
-VAE_CFG := configs/autoencoders/vae_tiny_shapes_64.py
+LDIS_CFG := configs/ldis/ldis1_tiny_1shot_1500it_shapes_64.py
+VAE_CFG := configs/vae/vae_tiny_300it_shapes_64.py
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

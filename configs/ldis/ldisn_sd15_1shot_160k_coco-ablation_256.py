@@ -1,8 +1,8 @@
 # LDIS-n (the ldisn_sd15_1shot_160k_icseg_256 recipe: full fine-tuning,
 # 20 DDPM steps, dual guidance) tested on the ablation episodes of the
 # paper's Tables 4-7 (COCO, fixed prompt-query pairs,
-# _base_/datasets/coco_ablation_256.py); the ablation configs inherit this
-# one and change only what their row ablates.
+# _base_/datasets/coco_ablation_256.py); the ablation configs list the same
+# bases and change only what their row ablates.
 # Test: python tools/test.py THIS_CONFIG CHECKPOINT
 _base_ = [
     '../_base_/default_runtime.py',

@@ -1,6 +1,6 @@
 # LDMSeg at toy scale on generated shapes (CPU). Needs the tiny SD VAE of
-# configs/autoencoders/vae_tiny_shapes_64.py and the tiny mask autoencoder of
-# configs/autoencoders/ldmseg-mask-ae_tiny_2k_shapes-panoptic_64.py first.
+# configs/vae/vae_tiny_300it_shapes_64.py and the tiny mask autoencoder of
+# configs/ldmseg/ldmseg-mask-ae_tiny_2k_shapes-panoptic_64.py first.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/shapes_panoptic_64.py',

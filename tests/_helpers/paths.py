@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'ldis',
-                       'ldis1_tiny_1shot_shapes_64.py')
+                       'ldis1_tiny_1shot_1500it_shapes_64.py')
 
 
 def repo_config(relpath: str) -> Config:

@@ -148,17 +148,17 @@ def test_real_config_names_missing_weights(tmp_path):
 # the rows of the paper's Tables 4-7 (configs/ldis/README.md)
 ABLATION_ROWS = [
     'ldis1_sd15_1shot_160k_coco-ablation_256.py',
-    'ldis1_sd15-lora-r1_1shot_160k_icseg_256.py',
-    'ldis1_sd15-lora-r4_1shot_160k_icseg_256.py',
-    'ldis1_sd15-lora-r4-po_1shot_160k_icseg_256.py',
-    'ldis1_sd15-noisy-t500_1shot_160k_icseg_256.py',
+    'ldis1-lora-r1_sd15_1shot_160k_icseg_256.py',
+    'ldis1-lora-r4_sd15_1shot_160k_icseg_256.py',
+    'ldis1-lora-r4-po_sd15_1shot_160k_icseg_256.py',
+    'ldis1-noisy-t500_sd15_1shot_160k_icseg_256.py',
     'ldisn_sd15_1shot_160k_coco-ablation_256.py',
-    'ldisn_sd15-lora-r4_1shot_160k_icseg_256.py',
-    'ldisn_sd15-nopremask_1shot_160k_icseg_256.py',
-    'ldisn_sd15-nopostmask_1shot_160k_icseg_256.py',
-    'ldisn_sd15-nomask_1shot_160k_icseg_256.py',
-    'ldisn_sd15-vanillamask_1shot_160k_icseg_256.py',
-    'ldisn_sd15-perturbedmask_1shot_160k_icseg_256.py',
+    'ldisn-lora-r4_sd15_1shot_160k_icseg_256.py',
+    'ldisn-nopremask_sd15_1shot_160k_icseg_256.py',
+    'ldisn-nopostmask_sd15_1shot_160k_icseg_256.py',
+    'ldisn-nomask_sd15_1shot_160k_icseg_256.py',
+    'ldisn-vanillamask_sd15_1shot_160k_icseg_256.py',
+    'ldisn-perturbedmask_sd15_1shot_160k_icseg_256.py',
 ] + [f'ldisn_sd15_{k}shot_160k_icseg_256.py' for k in (5, 10, 15, 20)]
 
 

@@ -13,9 +13,9 @@ from _helpers.tiny_ldmseg import (save_tiny_ldmseg_checkpoints,
                                   tiny_panoptic_samples)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-REAL = sorted(glob.glob(osp.join(ROOT, 'configs/ldmseg/ldmseg_sd14*.py')) +
-              glob.glob(osp.join(ROOT, 'configs/autoencoders/'
-                                       'ldmseg-mask-ae_shallow*.py')))
+REAL = sorted(glob.glob(osp.join(ROOT, 'configs/ldmseg/ldmseg*_sd14*.py')) +
+              glob.glob(osp.join(ROOT, 'configs/ldmseg/'
+                                       'ldmseg-mask-ae*_shallow*.py')))
 
 
 @pytest.fixture(scope='module')

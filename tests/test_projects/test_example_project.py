@@ -27,7 +27,7 @@ def test_config_swaps_in_the_encoder(on_repo_path):
     assert cfg.model.prompt_encoder == dict(type='MeanColourPromptEncoder',
                                             out_dim=64)
     base = Config.fromfile(osp.join(REPO_ROOT, 'configs', 'ldis',
-                                    'ldis1_tiny_1shot_shapes_64.py'))
+                                    'ldis1_tiny_1shot_1500it_shapes_64.py'))
     # everything but the encoder comes from the demo config
     assert cfg.model.type == base.model.type
     assert cfg.model.denoiser == base.model.denoiser

@@ -83,7 +83,7 @@ def test_test_tool_still_needs_a_checkpoint_for_trained_models():
     spec.loader.exec_module(module)
     args = module.argparse.Namespace(
         config=osp.join(REPO_ROOT,
-                        'configs/ldis/ldis1_tiny_1shot_shapes_64.py'),
+                        'configs/ldis/ldis1_tiny_1shot_1500it_shapes_64.py'),
         checkpoint=None, launcher='none', cfg_options=None, work_dir=None,
         show=False, show_dir=None, out=None)
     with pytest.raises(SystemExit, match='give the checkpoint'):

@@ -10,7 +10,7 @@ from _helpers.paths import DEMO_CONFIG, REPO_ROOT
 from _helpers.tools import run_tool_in_process
 
 SWITCHES = osp.join(REPO_ROOT, 'configs', 'ldis',
-                    'ldis1_tiny-ema-gc-bf16_1shot_shapes_64.py')
+                    'ldis1-ema-gc-bf16_tiny_1shot_1500it_shapes_64.py')
 NO_VAL = dict(val_dataloader=None, val_cfg=None, val_evaluator=None)
 
 

@@ -34,16 +34,16 @@ from diffseg.utils import register_all_modules
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'ldis',
-                       'ldis1_tiny_1shot_shapes_64.py')
-VAE_CONFIG = osp.join(REPO_ROOT, 'configs', 'autoencoders',
-                      'vae_tiny_shapes_64.py')
+                       'ldis1_tiny_1shot_1500it_shapes_64.py')
+VAE_CONFIG = osp.join(REPO_ROOT, 'configs', 'vae',
+                      'vae_tiny_300it_shapes_64.py')
 TINY_MODEL = osp.join(REPO_ROOT, 'configs', '_base_', 'models',
                       'ldis1_tiny32.py')
 
 
 def bench_config(model: str) -> Config:
     """The config of ``model``: 'demo' is the demo config with its VAE built
-    from the architecture of configs/autoencoders/ (random weights: nothing
+    from the architecture of configs/vae/ (random weights: nothing
     to train first), 'tiny' the demo config with the 32 px model of the
     tests (configs/_base_/models/ldis1_tiny32.py), loading data in the
     main process. diffseg becomes the default scope."""

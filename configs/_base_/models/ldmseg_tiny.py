@@ -1,6 +1,6 @@
-# LDMSeg at toy scale: the tiny SD VAE of configs/autoencoders/
-# vae_tiny_shapes_64.py encodes the image, the tiny mask autoencoder of
-# configs/autoencoders/ldmseg-mask-ae_tiny_2k_shapes-panoptic_64.py the
+# LDMSeg at toy scale: the tiny SD VAE of configs/vae/
+# vae_tiny_300it_shapes_64.py encodes the image, the tiny mask autoencoder of
+# configs/ldmseg/ldmseg-mask-ae_tiny_2k_shapes-panoptic_64.py the
 # panoptic mask (16 x 16 latents), a two-level UNet without cross-attention
 # denoises [noisy mask latent, image latent, self-conditioning estimate].
 tiny_sd = 'work_dirs/tiny-sd'

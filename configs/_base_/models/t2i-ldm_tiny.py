@@ -1,4 +1,4 @@
-# A tiny Stable Diffusion: the VAE trained by configs/autoencoders/ (64 px ->
+# A tiny Stable Diffusion: the VAE trained by configs/vae/ (64 px ->
 # 16x16x4), a 2-layer CLIP text transformer trained jointly with the real
 # CLIP vocabulary, and a two-level UNet with cross-attention at both latent
 # resolutions (16x16 and 8x8) and in the middle block, where MaskDiffusion

@@ -112,7 +112,7 @@ class ShallowMaskAutoencoder(BaseAutoencoder):
             MaskAutoencoderModel, pretrained, config, 'mask_autoencoder',
             'LDMSeg mask autoencoder',
             'work_dirs/ldmseg-tiny (with mask_autoencoder/ inside), '
-            'exported by a configs/autoencoders/mask-ae_* run')
+            'exported by a configs/ldmseg/ldmseg-mask-ae_* run')
 
     @property
     def out_channels(self) -> int:

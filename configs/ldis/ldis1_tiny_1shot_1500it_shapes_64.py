@@ -1,5 +1,5 @@
 # The demo: LDIS-1 at toy scale on generated shapes episodes (CPU, minutes).
-# Needs the tiny VAE of configs/autoencoders/vae_tiny_shapes_64.py first
+# Needs the tiny VAE of configs/vae/vae_tiny_300it_shapes_64.py first
 # (`make demo` runs both).
 _base_ = [
     '../_base_/default_runtime.py',

@@ -5,7 +5,7 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/ade20k_panoptic_512.py',
     '../_base_/models/ldmseg_mask_ae_shallow.py',
-    '../_base_/schedules/ldmseg_mask_ae_66k.py',
+    '../_base_/schedules/adamw_warmup_constant_66k.py',
 ]
 export_dir = 'work_dirs/ldmseg-ade20k'
 model = dict(

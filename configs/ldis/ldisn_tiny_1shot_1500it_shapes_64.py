@@ -1,5 +1,5 @@
 # LDIS-n at toy scale on generated shapes episodes (CPU). Needs the tiny VAE
-# of configs/autoencoders/vae_tiny_shapes_64.py first.
+# of configs/vae/vae_tiny_300it_shapes_64.py first.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/shapes_incontext_64.py',

@@ -3,7 +3,7 @@
 # fed through the kept cross-attention (one 768-d token per task). Both
 # targets go through one 8-bit mask autoencoder (256 ids: random segment ids
 # or class + 1), trained by
-# configs/autoencoders/ldmseg-mask-ae_shallow-8bit_66k_ade20k-panoptic_512.py.
+# configs/ldmseg/ldmseg-mask-ae-8bit_shallow_66k_ade20k-panoptic_512.py.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/ade20k_panoptic_512.py',

@@ -1,0 +1,10 @@
+# Tab. 6: vanilla pseudo masks plus uniform noise ("+epsilon").
+# the ablation recipe: ldisn_sd15_1shot_160k_coco-ablation_256.py
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/datasets/coco_ablation_256.py',
+    '../_base_/models/ldisn_sd15.py',
+    '../_base_/schedules/adamw_warmup_constant_160k.py',
+]
+model = dict(mask_codec=dict(_delete_=True, type='PseudoMaskCodec',
+                             mode='perturbed', noise=0.1))
