@@ -140,7 +140,9 @@ class PackPanopticInputs(BaseTransform):
 
     The sample gets ``gt_panoptic_seg`` (PixelData (1, H, W) int64 ids, its
     metainfo ``segments_info``: the segments present in the map),
-    ``gt_sem_seg`` and ``gt_depth_map`` when loaded, and ``meta_keys``.
+    ``gt_sem_seg``, ``gt_depth_map`` and ``known_panoptic_seg`` (the
+    segments given for inpainting, see :class:`SampleKnownSegments`) when
+    present, and ``meta_keys``.
     """
 
     def __init__(self,
@@ -166,6 +168,9 @@ class PackPanopticInputs(BaseTransform):
         if 'gt_seg_map' in results:
             sample.gt_sem_seg = PixelData(data=torch.from_numpy(
                 results['gt_seg_map'].astype(np.int64))[None])
+        if 'known_panoptic_seg' in results:
+            sample.known_panoptic_seg = PixelData(data=torch.from_numpy(
+                results['known_panoptic_seg'].astype(np.int64))[None])
         if 'gt_depth_map' in results:
             sample.gt_depth_map = PixelData(data=torch.from_numpy(
                 results['gt_depth_map'].astype(np.float32))[None])
