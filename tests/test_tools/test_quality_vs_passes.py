@@ -13,7 +13,7 @@ from _helpers.tiny_models import TINY_UNET
 from _helpers.tools import run_tool_in_process
 
 LDISN_TINY = osp.join(REPO_ROOT, 'configs', 'ldis',
-                      'ldisn_tiny_1shot_shapes_64.py')
+                      'ldisn_tiny_1shot_1500it_shapes_64.py')
 
 
 @pytest.fixture(scope='module')

@@ -11,11 +11,12 @@ branches are included. Writes ``results.json``, ``results.md`` and
 Example::
 
     python tools/analysis_tools/quality_vs_passes.py \\
-        configs/ldis/ldisn_tiny_1shot_shapes_64.py work_dirs/ldisn/iter_1500.pth \\
+        configs/ldis/ldisn_tiny_1shot_1500it_shapes_64.py \\
+        work_dirs/ldisn/iter_1500.pth \\
         --settings DDPMScheduler:20 DDPMScheduler:50 DDIMScheduler:5 \\
             DDIMScheduler:10 DDIMScheduler:20 DPMSolverMultistepScheduler:3 \\
             DPMSolverMultistepScheduler:5 DPMSolverMultistepScheduler:10 \\
-        --one-step configs/ldis/ldis1_tiny_1shot_shapes_64.py \\
+        --one-step configs/ldis/ldis1_tiny_1shot_1500it_shapes_64.py \\
             work_dirs/demo/ldis1/iter_1500.pth \\
         --out-dir work_dirs/quality_vs_passes
 """
