@@ -33,7 +33,8 @@ def resolve_pretrained_dir(path: str, subfolder: Optional[str], what: str,
 
 def build_diffusers_model(cls, pretrained: Optional[str],
                           config: Optional[dict], subfolder: str, what: str,
-                          example: str, **overrides):
+                          example: str, random_init: bool = False,
+                          **overrides):
     """Build ``cls`` (a diffusers ``ModelMixin``) from a local pretrained
     directory or an inline architecture ``config`` (random init).
 
@@ -42,13 +43,22 @@ def build_diffusers_model(cls, pretrained: Optional[str],
         pretrained, config: exactly one of a directory (``subfolder`` inside
             or the model directory itself) and a dict of ``cls`` kwargs.
         subfolder, what, example: see :func:`resolve_pretrained_dir`.
+        random_init: build the architecture of ``pretrained`` (its
+            ``config.json``) without loading its weights: the control that
+            tells what the pretrained weights bring.
         **overrides: kwargs that replace the config's values.
     """
     if (pretrained is None) == (config is None):
         raise ValueError(f'{what}: give exactly one of `pretrained` (a local '
                          'directory) and `config` (an inline architecture)')
     if config is not None:
+        if random_init:
+            raise ValueError(f'{what}: random_init applies to `pretrained`; '
+                             'an inline `config` is always randomly '
+                             'initialised')
         return cls(**{**config, **overrides})
     folder = resolve_pretrained_dir(pretrained, subfolder, what, example)
+    if random_init:
+        return cls.from_config(cls.load_config(folder), **overrides)
     return cls.from_pretrained(folder, local_files_only=True,
                                low_cpu_mem_usage=False, **overrides)

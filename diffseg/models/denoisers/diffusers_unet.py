@@ -41,6 +41,8 @@ class DiffusersUNet(BaseDenoiser):
     Args:
         pretrained: a diffusers pipeline directory (``unet/`` inside) or a UNet
             directory; or None with ``config`` (UNet2DConditionModel kwargs).
+        random_init: build ``pretrained``'s architecture at random
+            initialisation (the control of a model initialised from it).
         gradient_checkpointing: trade compute for memory in training.
         in_channels: widen ``conv_in`` to this many input channels (LDIS-n:
             8 = noisy mask latent + query latent). The loaded weights fill
@@ -63,6 +65,7 @@ class DiffusersUNet(BaseDenoiser):
     def __init__(self,
                  pretrained: Optional[str] = None,
                  config: Optional[dict] = None,
+                 random_init: bool = False,
                  gradient_checkpointing: bool = False,
                  in_channels: Optional[int] = None,
                  copy_conv_in_bias: bool = True,
@@ -75,7 +78,8 @@ class DiffusersUNet(BaseDenoiser):
                             f'names, got the string {trainable_modules!r}')
         self.unet = build_diffusers_model(
             UNet2DConditionModel, pretrained, config, 'unet', 'SD UNet',
-            'checkpoints/stable-diffusion-v1-5 (with unet/ inside)')
+            'checkpoints/stable-diffusion-v1-5 (with unet/ inside)',
+            random_init=random_init)
         trainable_modules = list(trainable_modules)
         if in_channels is not None and in_channels != self.in_channels:
             self.expand_conv_in(in_channels, copy_conv_in_bias)

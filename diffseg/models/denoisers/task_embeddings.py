@@ -18,6 +18,11 @@ def remove_cross_attention(unet: nn.Module) -> int:
     then never read."""
     removed = 0
     for module in unet.modules():
+        if getattr(module, 'only_cross_attention', False):
+            raise ValueError(
+                'the UNet has blocks built with only_cross_attention: their '
+                'attn1 reads the context too and cannot be dropped; give '
+                'the model task_embeddings to feed them')
         if isinstance(module, BasicTransformerBlock) and (module.attn2
                                                           is not None):
             module.attn2 = None
