@@ -10,7 +10,7 @@ from diffseg.fileio import write_image
 
 from _helpers.tools import run_tool
 
-PRIOR_CFG = 'configs/prior/t2i-ldm_tiny_4k_captioned-shapes_64.py'
+PRIOR_CFG = 'configs/prior/t2i-ldm_tiny_2k_captioned-shapes_64.py'
 MASKDIFFUSION_CFG = ('configs/maskdiffusion/'
                      'maskdiffusion_tiny-sd_captioned-shapes_64.py')
 

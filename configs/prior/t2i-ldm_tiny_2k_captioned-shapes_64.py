@@ -1,16 +1,16 @@
 # The tiny prior: a text-to-image LDM trained on captioned shapes images and
 # exported to work_dirs/tiny-sd in the StableDiffusionPipeline layout, beside
-# the VAE of configs/autoencoders/vae_tiny_shapes_64.py (train that first;
-# `make prior` runs both).
+# the VAE of configs/vae/vae_tiny_300it_shapes_64.py (train that first;
+# `make prior` runs both). 2000 iterations of 32 images.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/datasets/captioned_shapes_64.py',
     '../_base_/models/t2i-ldm_tiny.py',
 ]
-max_iters = 4000
+max_iters = 2000
 optim_wrapper = dict(
     type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999),
+    optimizer=dict(type='AdamW', lr=2e-3, betas=(0.9, 0.999),
                    weight_decay=0.01),
     clip_grad=dict(max_norm=1.0))
 param_scheduler = [
@@ -28,7 +28,7 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000,
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
                     max_keep_ckpts=1, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'))
 custom_hooks = [
