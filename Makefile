@@ -5,6 +5,11 @@
 #   make test-browser  install the demo extra (Gradio, Selenium) and drive
 #               tools/webui.py in headless Chromium (skips without
 #               Debian's chromium and chromium-driver)
+#   make prior  train the tiny text-to-image prior (the VAE, then the
+#               LDM) and export it to work_dirs/tiny-sd as a Stable
+#               Diffusion pipeline folder
+#   make maskdiffusion  MaskDiffusion on the prior against its controls
+#               (needs make prior): the figures of configs/maskdiffusion
 #   make bench  the LDIS benchmarks of docs/benchmark.md (one thread, CPU
 #               time: steady on a shared machine)
 # CUDA users: make demo TORCH_SPEC="torch==<version>+cu<xyz>" (any pip spec,
@@ -16,11 +21,24 @@ PY := $(VENV)/bin/python
 DEMO_DIR ?= work_dirs/demo
 LDIS_CFG := configs/ldis/ldis1_tiny_1shot_1500it_shapes_64.py
 VAE_CFG := configs/vae/vae_tiny_300it_shapes_64.py
+PRIOR_DIR ?= work_dirs/prior
+PRIOR_CFG := configs/prior/t2i-ldm_tiny_2k_captioned-shapes_64.py
+MD_DIR ?= work_dirs/maskdiffusion
+MD_OPEN_VOCAB := configs/maskdiffusion/maskdiffusion_tiny-sd_captioned-shapes_64
+MD_CFGS := $(addprefix configs/maskdiffusion/,\
+	maskdiffusion_tiny-sd-random_captioned-shapes_64 \
+	maskdiffusion-spectral_tiny-sd_captioned-shapes_64 \
+	maskdiffusion-spectral_tiny-sd-random_captioned-shapes_64 \
+	baseline-kmeans_pixels_captioned-shapes_64)
+MD_CODEBOOK_CFGS := $(addprefix configs/maskdiffusion/,\
+	maskdiffusion-spectral-codebook_tiny-sd_captioned-shapes_64:tiny-sd \
+	maskdiffusion-spectral-codebook_tiny-sd-random_captioned-shapes_64:tiny-sd-random \
+	baseline-kmeans-codebook_pixels_captioned-shapes_64:pixels)
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-browser bench install clean-demo
+.PHONY: demo test test-browser bench prior maskdiffusion install clean-demo
 
 install: $(VENV)/.installed
 
@@ -56,6 +74,32 @@ bench: install
 		$(PY) tools/analysis_tools/benchmark.py $$cmd --threads 1 \
 			--clock cpu --repeats 10 || exit 1; \
 	done
+
+prior: install
+	$(PY) tools/train.py $(VAE_CFG) --work-dir $(PRIOR_DIR)/vae
+	$(PY) tools/train.py $(PRIOR_CFG) --work-dir $(PRIOR_DIR)/t2i
+	@echo "prior: work_dirs/tiny-sd/  samples: $(PRIOR_DIR)/t2i/samples.png"
+
+maskdiffusion: install
+	test -f work_dirs/tiny-sd/model_index.json || \
+		{ echo "no prior in work_dirs/tiny-sd: run make prior first"; exit 1; }
+	$(PY) tools/test.py $(MD_OPEN_VOCAB).py \
+		--work-dir $(MD_DIR)/$$(basename $(MD_OPEN_VOCAB)) \
+		--show-dir $(MD_DIR)/$$(basename $(MD_OPEN_VOCAB))/panels
+	for cfg in $(MD_CFGS); do \
+		$(PY) tools/test.py $$cfg.py \
+			--work-dir $(MD_DIR)/$$(basename $$cfg) || exit 1; \
+	done
+	for item in $(MD_CODEBOOK_CFGS); do \
+		cfg=$${item%%:*}; name=$${item##*:}; \
+		$(PY) tools/analysis_tools/fit_cluster_codebook.py $$cfg.py \
+			--num-clusters 10 --num-images 200 \
+			--out work_dirs/codebooks/$$name.pth \
+			--cfg-options test_dataloader.dataset.split=train || exit 1; \
+		$(PY) tools/test.py $$cfg.py \
+			--work-dir $(MD_DIR)/$$(basename $$cfg) || exit 1; \
+	done
+	@echo "figures: $(MD_DIR)/*/test_summary.json"
 
 clean-demo:
 	rm -rf $(DEMO_DIR) work_dirs/tiny-sd
