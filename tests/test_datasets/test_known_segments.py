@@ -107,3 +107,17 @@ def test_test_loop_inpaints_the_drawn_segments(tmp_path):
         assert known <= drawn
         given.append(len(known))
     assert sum(given) > 0
+
+
+@pytest.mark.parametrize('fraction', [25, 50])
+def test_inpainting_configs_add_only_the_draw(fraction):
+    path = TINY_CONFIG.replace('ldmseg_tiny',
+                               f'ldmseg-inpaint{fraction}_tiny')
+    cfg, base = Config.fromfile(path), Config.fromfile(TINY_CONFIG)
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    drawn = [step for step in pipeline
+             if step['type'] == 'SampleKnownSegments']
+    assert [step['fraction'] for step in drawn] == [fraction / 100]
+    assert [s for s in pipeline if s not in drawn] == \
+        base.test_dataloader.dataset.pipeline
+    assert cfg.val_dataloader == base.val_dataloader
