@@ -8,8 +8,10 @@ from diffusers.models.autoencoders.vae import DiagonalGaussianDistribution
 from mmengine.model import BaseModule
 from torch import nn
 
+from diffseg.utils.frozen import FrozenNetworkMixin
 
-class BaseAutoencoder(BaseModule, metaclass=ABCMeta):
+
+class BaseAutoencoder(FrozenNetworkMixin, BaseModule, metaclass=ABCMeta):
     """A KL autoencoder in the diffusers layout, as a diffseg component.
 
     ``encode`` maps an input (B, in_channels, H, W) to the *scaled* latent
@@ -94,12 +96,8 @@ class BaseAutoencoder(BaseModule, metaclass=ABCMeta):
     def downsample_factor(self) -> int:
         return 2**(len(self.network.config.block_out_channels) - 1)
 
-    def train(self, mode: bool = True):
-        """Set train mode; a frozen network always stays in eval mode."""
-        super().train(mode)
-        if self.freeze:
-            self.network.eval()
-        return self
+    def frozen_network(self) -> nn.Module:
+        return self.network
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """x (B, in_channels, H, W) -> scaled latent (B, C, H/f, W/f)."""

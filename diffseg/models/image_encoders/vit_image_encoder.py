@@ -8,6 +8,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel
 
 from diffseg.registry import IMAGE_ENCODERS
+from diffseg.utils.frozen import FrozenNetworkMixin
 from diffseg.utils.pretrained import resolve_pretrained_dir
 from .base import BaseImageEncoder
 
@@ -16,7 +17,7 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 @IMAGE_ENCODERS.register_module()
-class ViTImageEncoder(BaseImageEncoder):
+class ViTImageEncoder(FrozenNetworkMixin, BaseImageEncoder):
     """Frozen ViT patch features, a trainable 1x1 projection to
     ``out_channels``, bilinearly resampled to the latent grid.
 
@@ -89,11 +90,8 @@ class ViTImageEncoder(BaseImageEncoder):
     def downsample_factor(self) -> int:
         return self._downsample_factor
 
-    def train(self, mode: bool = True):
-        super().train(mode)
-        if self.freeze:
-            self.backbone.eval()
-        return self
+    def frozen_network(self) -> nn.Module:
+        return self.backbone
 
     def features(self, img: torch.Tensor) -> torch.Tensor:
         """img (B, 3, H, W) in [-1, 1] -> patch features (B, D, h_p, w_p)."""

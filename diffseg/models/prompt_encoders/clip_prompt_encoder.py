@@ -12,6 +12,7 @@ from transformers import CLIPVisionConfig, CLIPVisionModel
 from transformers.image_utils import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
 
 from diffseg.registry import PROMPT_ENCODERS
+from diffseg.utils.frozen import FrozenNetworkMixin
 from diffseg.utils.misc import check_choice
 from .alpha_clip_embeddings import AlphaCLIPVisionEmbeddings
 from .base import BasePromptEncoder
@@ -63,7 +64,7 @@ def find_alpha_weight(pretrained: str):
 
 
 @PROMPT_ENCODERS.register_module()
-class CLIPPromptEncoder(BasePromptEncoder):
+class CLIPPromptEncoder(FrozenNetworkMixin, BasePromptEncoder):
     """Encode K (image, mask) prompts with a CLIP ViT into cross-attn tokens.
 
     Args:
@@ -187,12 +188,8 @@ class CLIPPromptEncoder(BasePromptEncoder):
             return self.proj.out_features
         return self.clip.config.hidden_size
 
-    def train(self, mode: bool = True):
-        """Set train mode; a frozen CLIP always stays in eval mode."""
-        super().train(mode)
-        if self.freeze:
-            self.clip.eval()
-        return self
+    def frozen_network(self) -> nn.Module:
+        return self.clip
 
     def forward(self, prompts: torch.Tensor):
         """Encode prompts (B, K, 4, h, w): RGB in [-1, 1] + mask in {0, 1}.

@@ -11,9 +11,11 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import BaseModule
+from torch import nn
 from transformers import CLIPTextConfig, CLIPTextModel
 
 from diffseg.registry import MODELS
+from diffseg.utils.frozen import FrozenNetworkMixin
 from diffseg.utils.pretrained import resolve_pretrained_dir
 from .clip_tokenizer import load_tokenizer
 
@@ -114,7 +116,7 @@ def build_class_prompts(tokenizer, class_names: Sequence[str],
 
 
 @MODELS.register_module()
-class CLIPTextEncoder(BaseModule):
+class CLIPTextEncoder(FrozenNetworkMixin, BaseModule):
     """CLIP text transformer: class names or captions -> prompt embeddings.
 
     Args:
@@ -180,11 +182,8 @@ class CLIPTextEncoder(BaseModule):
     def max_length(self) -> int:
         return self.text_model.config.max_position_embeddings
 
-    def train(self, mode: bool = True):
-        super().train(mode)
-        if self.freeze:
-            self.text_model.eval()
-        return self
+    def frozen_network(self) -> nn.Module:
+        return self.text_model
 
     def class_prompts(self, class_names: Sequence[str]) -> ClassPrompts:
         return build_class_prompts(self.tokenizer, class_names, self.prefix,
