@@ -10,6 +10,11 @@
 #               Diffusion pipeline folder
 #   make maskdiffusion  MaskDiffusion on the prior against its controls
 #               (needs make prior): the figures of configs/maskdiffusion
+#   make ldis-prior  tiny LDIS-1 from the prior and from random, same
+#               iterations and episodes, val and novel (needs make prior)
+#   make quality-vs-passes  tiny LDIS-n, then mIoU against UNet passes for
+#               DDPM, DDIM and DPM-Solver++ settings, LDIS-1 of make demo
+#               beside them (needs make demo): docs/quality_vs_passes.png
 #   make bench  the LDIS benchmarks of docs/benchmark.md (one thread, CPU
 #               time: steady on a shared machine)
 # CUDA users: make demo TORCH_SPEC="torch==<version>+cu<xyz>" (any pip spec,
@@ -24,6 +29,13 @@ VAE_CFG := configs/vae/vae_tiny_300it_shapes_64.py
 PRIOR_DIR ?= work_dirs/prior
 PRIOR_CFG := configs/prior/t2i-ldm_tiny_2k_captioned-shapes_64.py
 MD_DIR ?= work_dirs/maskdiffusion
+LDIS_PRIOR_DIR ?= work_dirs/ldis_prior
+LDISN_CFG := configs/ldis/ldisn_tiny_1shot_1500it_shapes_64.py
+QVP_DIR ?= work_dirs/quality_vs_passes
+QVP_EPISODES ?= 200
+QVP_SETTINGS := DDPMScheduler:20 DDPMScheduler:50 DDIMScheduler:5 \
+	DDIMScheduler:10 DDIMScheduler:20 DPMSolverMultistepScheduler:3 \
+	DPMSolverMultistepScheduler:5 DPMSolverMultistepScheduler:10
 MD_OPEN_VOCAB := configs/maskdiffusion/maskdiffusion_tiny-sd_captioned-shapes_64
 MD_CFGS := $(addprefix configs/maskdiffusion/,\
 	maskdiffusion_tiny-sd-random_captioned-shapes_64 \
@@ -38,7 +50,8 @@ MD_CODEBOOK_CFGS := $(addprefix configs/maskdiffusion/,\
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test test-browser bench prior maskdiffusion install clean-demo
+.PHONY: demo test test-browser bench prior maskdiffusion ldis-prior \
+	quality-vs-passes install clean-demo
 
 install: $(VENV)/.installed
 
@@ -100,6 +113,32 @@ maskdiffusion: install
 			--work-dir $(MD_DIR)/$$(basename $$cfg) || exit 1; \
 	done
 	@echo "figures: $(MD_DIR)/*/test_summary.json"
+
+ldis-prior: install
+	test -f work_dirs/tiny-sd/model_index.json || \
+		{ echo "no prior in work_dirs/tiny-sd: run make prior first"; exit 1; }
+	for init in tiny-sd tiny-sd-random; do \
+		cfg=configs/ldis/ldis1_$${init}_1shot_1500it_shapes_64.py; \
+		dir=$(LDIS_PRIOR_DIR)/$$init; \
+		$(PY) tools/train.py $$cfg --work-dir $$dir || exit 1; \
+		for split in val novel; do \
+			$(PY) tools/test.py $$cfg $$(cat $$dir/last_checkpoint) \
+				--work-dir $$dir/test_$$split \
+				--cfg-options test_dataloader.dataset.split=$$split || exit 1; \
+		done; \
+	done
+	@echo "figures: $(LDIS_PRIOR_DIR)/*/test_*/test_summary.json"
+
+quality-vs-passes: install
+	test -f $(DEMO_DIR)/ldis1/last_checkpoint || \
+		{ echo "no LDIS-1 in $(DEMO_DIR): run make demo first"; exit 1; }
+	$(PY) tools/train.py $(LDISN_CFG) --work-dir $(QVP_DIR)/ldisn
+	$(PY) tools/analysis_tools/quality_vs_passes.py $(LDISN_CFG) \
+		$$(cat $(QVP_DIR)/ldisn/last_checkpoint) --settings $(QVP_SETTINGS) \
+		--one-step $(LDIS_CFG) $$(cat $(DEMO_DIR)/ldis1/last_checkpoint) \
+		--out-dir $(QVP_DIR) \
+		--cfg-options test_dataloader.dataset.num_episodes=$(QVP_EPISODES)
+	cp $(QVP_DIR)/quality_vs_passes.png docs/quality_vs_passes.png
 
 clean-demo:
 	rm -rf $(DEMO_DIR) work_dirs/tiny-sd
