@@ -13,7 +13,10 @@ class FrozenNetworkMixin:
     freeze: bool
 
     def frozen_network(self) -> nn.Module:
-        raise NotImplementedError
+        """The network ``freeze`` keeps fixed; every user defines it."""
+        raise NotImplementedError(
+            f'{type(self).__name__} uses FrozenNetworkMixin without '
+            'defining frozen_network()')
 
     def train(self, mode: bool = True):
         super().train(mode)

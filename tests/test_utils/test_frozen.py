@@ -13,3 +13,13 @@ def test_a_frozen_network_stays_in_eval_mode(freeze):
     assert all(m.training != freeze for m in encoder.text_model.modules())
     encoder.eval()
     assert not any(m.training for m in encoder.modules())
+
+
+def test_a_user_without_its_network_is_named():
+    from torch import nn
+
+    class Incomplete(FrozenNetworkMixin, nn.Module):
+        freeze = True
+
+    with pytest.raises(NotImplementedError, match='Incomplete uses'):
+        Incomplete().train()

@@ -35,7 +35,9 @@ class PixelClustering(BaseDiffSegModel):
         self.stride = stride
 
     def loss(self, inputs, data_samples):
-        raise NotImplementedError('PixelClustering has nothing to train')
+        raise NotImplementedError(
+            'PixelClustering has nothing to train: it has no loss. Evaluate '
+            'it with tools/test.py CONFIG (no checkpoint needed).')
 
     def pad(self, inputs: torch.Tensor) -> torch.Tensor:
         """Zero-pad (B, 3, H, W) right and bottom to a multiple of stride."""
